@@ -1,0 +1,12 @@
+DROP TABLE audit_log;
+DROP TABLE outbox;
+DROP TABLE post_revisions;
+DROP TABLE posts;
+DROP TABLE topics;
+DROP TABLE group_members;
+DROP TABLE groups;
+DROP TABLE account_tokens;
+DROP TABLE sessions;
+DROP TABLE users;
+DROP TABLE site_rules;
+DROP TABLE settings;

@@ -1,0 +1,228 @@
+//! Storage: one connection type for both backends, our own pool manager, embedded migrations,
+//! and the two ways handlers reach the database (`run` for reads, `write` for transactions).
+
+pub mod schema;
+
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use anyhow::{Context, bail};
+use diesel::connection::{AnsiTransactionManager, SimpleConnection, TransactionManager};
+use diesel::prelude::*;
+use diesel::r2d2::{self, CustomizeConnection, ManageConnection};
+use diesel_migrations::{EmbeddedMigrations, MigrationHarness, embed_migrations};
+
+use crate::error::AppError;
+
+const SQLITE_MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations/sqlite");
+const POSTGRES_MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations/postgres");
+
+/// A connection to whichever backend `DATABASE_URL` names.
+#[derive(diesel::MultiConnection)]
+pub enum AnyConnection {
+    Postgres(diesel::pg::PgConnection),
+    Sqlite(diesel::sqlite::SqliteConnection),
+}
+
+pub type Pool = r2d2::Pool<ConnectionManager>;
+
+/// Which backend a URL names. Parsed once, at start-up, so a typo fails before anything listens.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Backend {
+    Postgres(String),
+    Sqlite(PathBuf),
+}
+
+impl Backend {
+    pub fn from_url(url: &str) -> anyhow::Result<Self> {
+        if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            Ok(Backend::Postgres(url.to_owned()))
+        } else if let Some(path) = url.strip_prefix("sqlite://") {
+            if path.is_empty() {
+                bail!("DATABASE_URL `{url}` names no file: use e.g. sqlite://data/forum.db");
+            }
+            Ok(Backend::Sqlite(PathBuf::from(path)))
+        } else {
+            bail!(
+                "DATABASE_URL `{url}` is not understood: use sqlite://path/to/forum.db or postgres://user@host/dbname"
+            )
+        }
+    }
+
+    pub fn is_sqlite(&self) -> bool {
+        matches!(self, Backend::Sqlite(_))
+    }
+}
+
+/// Opens the right connection type explicitly (the derived `establish` tries each backend in turn
+/// and would hide PostgreSQL's real error behind SQLite's).
+pub struct ConnectionManager {
+    backend: Backend,
+}
+
+impl ManageConnection for ConnectionManager {
+    type Connection = AnyConnection;
+    type Error = r2d2::Error;
+
+    fn connect(&self) -> Result<AnyConnection, r2d2::Error> {
+        match &self.backend {
+            Backend::Postgres(url) => Ok(AnyConnection::Postgres(
+                diesel::pg::PgConnection::establish(url).map_err(r2d2::Error::ConnectionError)?,
+            )),
+            Backend::Sqlite(path) => Ok(AnyConnection::Sqlite(
+                diesel::sqlite::SqliteConnection::establish(&path.to_string_lossy())
+                    .map_err(r2d2::Error::ConnectionError)?,
+            )),
+        }
+    }
+
+    fn is_valid(&self, conn: &mut AnyConnection) -> Result<(), r2d2::Error> {
+        conn.batch_execute("SELECT 1").map_err(r2d2::Error::QueryError)
+    }
+
+    fn has_broken(&self, conn: &mut AnyConnection) -> bool {
+        use diesel::r2d2::R2D2Connection;
+        conn.is_broken()
+    }
+}
+
+/// Per-connection SQLite settings: WAL so readers never wait for the writer, foreign keys
+/// enforced, and a busy timeout so concurrent writers queue instead of failing.
+#[derive(Debug)]
+struct SqlitePragmas;
+
+const SQLITE_PRAGMAS: &str = "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; \
+     PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 5000;";
+
+impl CustomizeConnection<AnyConnection, r2d2::Error> for SqlitePragmas {
+    fn on_acquire(&self, conn: &mut AnyConnection) -> Result<(), r2d2::Error> {
+        if let AnyConnection::Sqlite(c) = conn {
+            c.batch_execute(SQLITE_PRAGMAS).map_err(r2d2::Error::QueryError)?;
+        }
+        Ok(())
+    }
+}
+
+/// Runs pending migrations, then opens the pool. Every failure is one readable line.
+pub fn connect(backend: &Backend, pool_size: u32) -> anyhow::Result<Pool> {
+    if let Backend::Sqlite(path) = backend {
+        prepare_sqlite_file(path)?;
+    }
+    migrate(backend)?;
+    let pool = r2d2::Pool::builder()
+        .max_size(pool_size)
+        .connection_timeout(Duration::from_secs(10))
+        .connection_customizer(Box::new(SqlitePragmas))
+        .build(ConnectionManager { backend: backend.clone() })
+        .map_err(|e| anyhow::anyhow!("{e}"))
+        .with_context(|| format!("cannot open the database {}", describe(backend)))?;
+    Ok(pool)
+}
+
+/// Applies every embedded migration that has not run yet.
+pub fn migrate(backend: &Backend) -> anyhow::Result<()> {
+    let mut conn = ConnectionManager { backend: backend.clone() }
+        .connect()
+        .map_err(|e| anyhow::anyhow!("{e}"))
+        .with_context(|| format!("cannot connect to {}", describe(backend)))?;
+    let result = match &mut conn {
+        AnyConnection::Postgres(c) => c.run_pending_migrations(POSTGRES_MIGRATIONS).map(|_| ()),
+        AnyConnection::Sqlite(c) => {
+            c.batch_execute(SQLITE_PRAGMAS).context("cannot configure the SQLite file")?;
+            c.run_pending_migrations(SQLITE_MIGRATIONS).map(|_| ())
+        }
+    };
+    result.map_err(|e| anyhow::anyhow!("migrating {} failed: {e}", describe(backend)))
+}
+
+fn describe(backend: &Backend) -> String {
+    match backend {
+        Backend::Postgres(url) => format!("PostgreSQL at {}", redact_password(url)),
+        Backend::Sqlite(path) => format!("SQLite file {}", path.display()),
+    }
+}
+
+/// `postgres://user:secret@host/db` → `postgres://user:***@host/db`, for messages and logs.
+pub fn redact_password(url: &str) -> String {
+    match url::Url::parse(url) {
+        Ok(mut parsed) if parsed.password().is_some() => {
+            let _ = parsed.set_password(Some("***"));
+            parsed.to_string()
+        }
+        _ => url.to_owned(),
+    }
+}
+
+fn prepare_sqlite_file(path: &Path) -> anyhow::Result<()> {
+    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+        std::fs::create_dir_all(dir).with_context(|| {
+            format!(
+                "cannot create the folder {} for the SQLite database (check its permissions or set DATABASE_URL)",
+                dir.display()
+            )
+        })?;
+    }
+    std::fs::OpenOptions::new().create(true).append(true).open(path).with_context(|| {
+        format!("cannot write the SQLite database {} (check its permissions or set DATABASE_URL)", path.display())
+    })?;
+    Ok(())
+}
+
+/// Runs blocking database work on the blocking thread pool, so request threads never wait on I/O.
+pub async fn run<T, F>(pool: &Pool, f: F) -> Result<T, AppError>
+where
+    F: FnOnce(&mut AnyConnection) -> Result<T, AppError> + Send + 'static,
+    T: Send + 'static,
+{
+    let pool = pool.clone();
+    actix_web::web::block(move || {
+        let mut conn = pool.get().map_err(AppError::unavailable)?;
+        f(&mut conn)
+    })
+    .await
+    .map_err(|e| AppError::Internal(anyhow::anyhow!("blocking task failed: {e}")))?
+}
+
+/// Like [`run`], inside one write transaction: all of `f` is committed or none of it.
+pub async fn write<T, F>(pool: &Pool, f: F) -> Result<T, AppError>
+where
+    F: FnOnce(&mut AnyConnection) -> Result<T, AppError> + Send + 'static,
+    T: Send + 'static,
+{
+    run(pool, move |conn| transaction(conn, f)).await
+}
+
+/// A write transaction. On SQLite it begins `IMMEDIATE`, taking the write lock up front: a
+/// deferred transaction that reads first and writes later can fail with SQLITE_BUSY at once,
+/// where an immediate one waits its turn under the busy timeout.
+pub fn transaction<T, E, F>(conn: &mut AnyConnection, f: F) -> Result<T, E>
+where
+    F: FnOnce(&mut AnyConnection) -> Result<T, E>,
+    E: From<diesel::result::Error>,
+{
+    type Manager = <AnyConnection as Connection>::TransactionManager;
+    match conn {
+        AnyConnection::Sqlite(c) => AnsiTransactionManager::begin_transaction_sql(c, "BEGIN IMMEDIATE")?,
+        AnyConnection::Postgres(_) => Manager::begin_transaction(conn)?,
+    }
+    match f(conn) {
+        Ok(value) => {
+            Manager::commit_transaction(conn)?;
+            Ok(value)
+        }
+        Err(e) => {
+            // The original error is the one worth reporting; a failed rollback marks the
+            // connection broken and the pool discards it.
+            let _ = Manager::rollback_transaction(conn);
+            Err(e)
+        }
+    }
+}
+
+/// The current time as stored in the database: UTC, to the microsecond (both backends keep that).
+pub fn now() -> chrono::NaiveDateTime {
+    let now = chrono::Utc::now().naive_utc();
+    now.with_nanosecond((now.nanosecond() / 1000) * 1000).unwrap_or(now)
+}
+
+use chrono::Timelike;

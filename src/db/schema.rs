@@ -1,0 +1,179 @@
+//! The database schema, shared by both backends. Portable types only; the migrations under
+//! `migrations/sqlite` and `migrations/postgres` must produce exactly these tables and columns.
+
+diesel::table! {
+    settings (key) {
+        key -> Text,
+        value -> Text,
+    }
+}
+
+diesel::table! {
+    site_rules (version) {
+        version -> Integer,
+        body_md -> Text,
+        body_html -> Text,
+        created_at -> Timestamp,
+        created_by -> Nullable<BigInt>,
+    }
+}
+
+diesel::table! {
+    users (id) {
+        id -> BigInt,
+        email -> Text,
+        display_name -> Text,
+        display_name_key -> Text,
+        password_hash -> Nullable<Text>,
+        email_verified_at -> Nullable<Timestamp>,
+        is_admin -> Bool,
+        rules_version -> Nullable<Integer>,
+        rules_accepted_at -> Nullable<Timestamp>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    sessions (id) {
+        id -> BigInt,
+        token_hash -> Text,
+        user_id -> BigInt,
+        created_at -> Timestamp,
+        last_seen_at -> Timestamp,
+        expires_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    account_tokens (id) {
+        id -> BigInt,
+        user_id -> BigInt,
+        purpose -> Text,
+        token_hash -> Text,
+        created_at -> Timestamp,
+        expires_at -> Timestamp,
+        used_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    groups (id) {
+        id -> BigInt,
+        slug -> Text,
+        name -> Text,
+        description -> Text,
+        rules_md -> Text,
+        rules_html -> Text,
+        visibility -> Text,
+        position -> Integer,
+        topic_count -> BigInt,
+        post_count -> BigInt,
+        last_activity_at -> Nullable<Timestamp>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    group_members (id) {
+        id -> BigInt,
+        group_id -> BigInt,
+        user_id -> BigInt,
+        role -> Text,
+        status -> Text,
+        created_at -> Timestamp,
+        decided_by -> Nullable<BigInt>,
+        decided_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    topics (id) {
+        id -> BigInt,
+        group_id -> BigInt,
+        author_id -> BigInt,
+        title -> Text,
+        status -> Text,
+        reply_count -> BigInt,
+        created_at -> Timestamp,
+        last_post_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    posts (id) {
+        id -> BigInt,
+        topic_id -> BigInt,
+        author_id -> BigInt,
+        is_opening -> Bool,
+        body_md -> Text,
+        body_html -> Text,
+        status -> Text,
+        findings -> Text,
+        created_at -> Timestamp,
+        edited_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    post_revisions (id) {
+        id -> BigInt,
+        post_id -> BigInt,
+        editor_id -> BigInt,
+        title -> Nullable<Text>,
+        body_md -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    outbox (id) {
+        id -> BigInt,
+        to_addr -> Text,
+        subject -> Text,
+        body_text -> Text,
+        created_at -> Timestamp,
+        attempts -> Integer,
+        next_attempt_at -> Timestamp,
+        claimed_until -> Nullable<Timestamp>,
+        sent_at -> Nullable<Timestamp>,
+        failed_at -> Nullable<Timestamp>,
+        last_error -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    audit_log (id) {
+        id -> BigInt,
+        actor_id -> Nullable<BigInt>,
+        action -> Text,
+        target_type -> Text,
+        target_id -> BigInt,
+        detail -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::joinable!(sessions -> users (user_id));
+diesel::joinable!(account_tokens -> users (user_id));
+diesel::joinable!(group_members -> groups (group_id));
+diesel::joinable!(group_members -> users (user_id));
+diesel::joinable!(topics -> groups (group_id));
+diesel::joinable!(topics -> users (author_id));
+diesel::joinable!(posts -> topics (topic_id));
+diesel::joinable!(posts -> users (author_id));
+diesel::joinable!(post_revisions -> posts (post_id));
+
+diesel::allow_tables_to_appear_in_same_query!(
+    settings,
+    site_rules,
+    users,
+    sessions,
+    account_tokens,
+    groups,
+    group_members,
+    topics,
+    posts,
+    post_revisions,
+    outbox,
+    audit_log,
+);

@@ -1,0 +1,188 @@
+//! Delivers queued email. Rows are claimed with a lease (`claimed_until`) by a conditional
+//! update, so several workers never send the same row, and a worker that dies mid-send leaves a
+//! lease that expires and lets the row be sent again.
+
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::Duration;
+
+use anyhow::Context;
+use diesel::prelude::*;
+use lettre::message::{Mailbox, header::ContentType};
+use lettre::{FileTransport, Message, SmtpTransport, Transport as _};
+use tokio::sync::Notify;
+
+use crate::db::schema::outbox;
+use crate::db::{self, Pool};
+
+/// After this many failed attempts an email is marked failed (and shown to admins).
+pub const MAX_ATTEMPTS: i32 = 8;
+/// How long a claimed row is reserved for the worker that claimed it.
+const LEASE: chrono::Duration = chrono::Duration::minutes(5);
+const BATCH: i64 = 20;
+
+/// Where email goes: a real SMTP server, or `.eml` files for development.
+#[derive(Clone)]
+pub enum Transport {
+    Smtp(Box<SmtpTransport>),
+    Files(PathBuf),
+}
+
+impl Transport {
+    pub fn from_config(config: &crate::config::Config) -> anyhow::Result<Self> {
+        match &config.smtp_url {
+            Some(url) => Ok(Transport::Smtp(Box::new(
+                SmtpTransport::from_url(url)
+                    .context("FORUM_SMTP_URL is not understood")?
+                    .timeout(Some(Duration::from_secs(20)))
+                    .build(),
+            ))),
+            None => {
+                std::fs::create_dir_all(&config.mail_dir)
+                    .with_context(|| format!("cannot create the mail folder {}", config.mail_dir.display()))?;
+                Ok(Transport::Files(config.mail_dir.clone()))
+            }
+        }
+    }
+
+    /// Sends one message; returns where it went, for the log.
+    fn send(&self, message: &Message) -> anyhow::Result<String> {
+        match self {
+            Transport::Smtp(smtp) => {
+                smtp.send(message).context("the SMTP server refused the message")?;
+                Ok("SMTP".to_owned())
+            }
+            Transport::Files(dir) => {
+                let id = FileTransport::new(dir)
+                    .send(message)
+                    .with_context(|| format!("cannot write mail to {}", dir.display()))?;
+                Ok(dir.join(format!("{id}.eml")).display().to_string())
+            }
+        }
+    }
+}
+
+#[derive(Queryable)]
+struct Queued {
+    id: i64,
+    to_addr: String,
+    subject: String,
+    body_text: String,
+    attempts: i32,
+}
+
+/// The background sender. `wake` makes it look at the outbox at once (after a commit that
+/// queued mail); otherwise it looks every `poll` interval.
+pub struct OutboxWorker {
+    pub pool: Pool,
+    pub transport: Transport,
+    pub from: Mailbox,
+    pub wake: Arc<Notify>,
+    pub poll: Duration,
+}
+
+impl OutboxWorker {
+    /// Runs until the process ends.
+    pub async fn run(self) {
+        let this = Arc::new(self);
+        loop {
+            let worker = Arc::clone(&this);
+            match actix_web::web::block(move || worker.deliver_due()).await {
+                Ok(Ok(0)) => {}
+                Ok(Ok(n)) => tracing::debug!(count = n, "outbox batch handled"),
+                Ok(Err(e)) => tracing::warn!(error = %e, "outbox pass failed; will retry"),
+                Err(e) => tracing::warn!(error = %e, "outbox pass did not run"),
+            }
+            let _ = tokio::time::timeout(this.poll, this.wake.notified()).await;
+        }
+    }
+
+    /// Claims and sends every due email; returns how many were attempted.
+    pub fn deliver_due(&self) -> anyhow::Result<usize> {
+        let mut conn = self.pool.get().context("no database connection")?;
+        let now = db::now();
+        let due: Vec<Queued> = outbox::table
+            .filter(outbox::sent_at.is_null())
+            .filter(outbox::failed_at.is_null())
+            .filter(outbox::next_attempt_at.le(now))
+            .filter(outbox::claimed_until.is_null().or(outbox::claimed_until.lt(now)))
+            .order((outbox::next_attempt_at.asc(), outbox::id.asc()))
+            .select((outbox::id, outbox::to_addr, outbox::subject, outbox::body_text, outbox::attempts))
+            .limit(BATCH)
+            .load(&mut conn)?;
+        let mut attempted = 0;
+        for mail in due {
+            // The claim: only one worker's update matches while the lease is free.
+            let claimed = diesel::update(
+                outbox::table
+                    .find(mail.id)
+                    .filter(outbox::sent_at.is_null())
+                    .filter(outbox::claimed_until.is_null().or(outbox::claimed_until.lt(now))),
+            )
+            .set(outbox::claimed_until.eq(now + LEASE))
+            .execute(&mut conn)?;
+            if claimed != 1 {
+                continue;
+            }
+            attempted += 1;
+            match self.build(&mail).and_then(|m| self.transport.send(&m)) {
+                Ok(destination) => {
+                    diesel::update(outbox::table.find(mail.id))
+                        .set((outbox::sent_at.eq(db::now()), outbox::claimed_until.eq(None::<chrono::NaiveDateTime>)))
+                        .execute(&mut conn)?;
+                    tracing::info!(mail_id = mail.id, to = %destination, "email sent");
+                }
+                Err(error) => {
+                    let attempts = mail.attempts + 1;
+                    let message = format!("{error:#}");
+                    let (next, failed) = if attempts >= MAX_ATTEMPTS {
+                        (db::now(), Some(db::now()))
+                    } else {
+                        (db::now() + backoff(attempts), None)
+                    };
+                    diesel::update(outbox::table.find(mail.id))
+                        .set((
+                            outbox::attempts.eq(attempts),
+                            outbox::next_attempt_at.eq(next),
+                            outbox::failed_at.eq(failed),
+                            outbox::last_error.eq(&message),
+                            outbox::claimed_until.eq(None::<chrono::NaiveDateTime>),
+                        ))
+                        .execute(&mut conn)?;
+                    tracing::warn!(mail_id = mail.id, attempts, error = %message, "email not sent");
+                }
+            }
+        }
+        Ok(attempted)
+    }
+
+    fn build(&self, mail: &Queued) -> anyhow::Result<Message> {
+        let to: Mailbox = mail.to_addr.parse().context("bad recipient address")?;
+        Message::builder()
+            .from(self.from.clone())
+            .to(to)
+            .subject(&mail.subject)
+            .header(ContentType::TEXT_PLAIN)
+            .body(mail.body_text.clone())
+            .context("cannot build the email")
+    }
+}
+
+/// Exponential backoff: 30 s, 1 min, 2 min, … capped at 2 hours.
+pub fn backoff(attempts: i32) -> chrono::Duration {
+    let seconds = 30i64.saturating_mul(1i64 << attempts.clamp(1, 12).saturating_sub(1));
+    chrono::Duration::seconds(seconds.min(2 * 60 * 60))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::backoff;
+
+    #[test]
+    fn backoff_doubles_and_is_capped() {
+        assert_eq!(backoff(1).num_seconds(), 30);
+        assert_eq!(backoff(2).num_seconds(), 60);
+        assert_eq!(backoff(3).num_seconds(), 120);
+        assert_eq!(backoff(12).num_seconds(), 7200);
+    }
+}

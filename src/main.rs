@@ -1,0 +1,35 @@
+use clap::Parser;
+use forum::cli::{AdminCommand, Cli, Command};
+
+/// Start-up errors are one line that says what to fix, never a backtrace.
+fn main() -> std::process::ExitCode {
+    let cli = Cli::parse();
+    let config = forum::config::Config::load();
+    forum::init_tracing();
+    let result = config.and_then(|config| match cli.command.unwrap_or(Command::Serve) {
+        Command::Serve => serve(config),
+        Command::Migrate => forum::cli::migrate(&config),
+        Command::Admin { command: AdminCommand::Create { email, name } } => {
+            forum::cli::create_admin(&config, &email, &name).map(|link| {
+                println!("Admin created. Open this link within 24 hours to set the password (it works once):\n{link}");
+            })
+        }
+    });
+    match result {
+        Ok(()) => std::process::ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("forum: {e:#}");
+            std::process::ExitCode::FAILURE
+        }
+    }
+}
+
+fn serve(config: forum::config::Config) -> anyhow::Result<()> {
+    actix_web::rt::System::new().block_on(async move {
+        let address = config.base_url.clone();
+        let app = forum::startup::Application::build(config)?;
+        println!("Forum listening on {address} (press Ctrl+C to stop)");
+        app.run_until_stopped().await?;
+        Ok(())
+    })
+}

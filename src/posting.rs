@@ -1,0 +1,365 @@
+//! Topics and posts: the read models for group and topic pages, and writing new topics,
+//! replies, edits and deletions. Every write goes through `moderation::screen` first (in the
+//! handler) and runs inside the caller's transaction, counters included.
+
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+
+use crate::db::schema::{groups, post_revisions, posts, topics, users};
+use crate::db::{self, AnyConnection};
+use crate::moderation::Decision;
+
+pub const TITLE_MAX: usize = 200;
+pub const BODY_MAX: usize = 20_000;
+pub const POSTS_PER_PAGE: i64 = 25;
+pub const TOPICS_PER_PAGE: i64 = 30;
+
+/// Where a post is in its life cycle.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PostStatus {
+    /// Waiting for a moderator.
+    Pending,
+    Live,
+    Rejected,
+    /// Hidden by members' flags until a moderator reviews it.
+    Hidden,
+    /// Taken down by a moderator.
+    Removed,
+    /// Deleted by its author.
+    Deleted,
+}
+
+impl PostStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            PostStatus::Pending => "pending",
+            PostStatus::Live => "live",
+            PostStatus::Rejected => "rejected",
+            PostStatus::Hidden => "hidden",
+            PostStatus::Removed => "removed",
+            PostStatus::Deleted => "deleted",
+        }
+    }
+}
+
+const LIVE: &str = "live";
+
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = topics)]
+pub struct Topic {
+    pub id: i64,
+    pub group_id: i64,
+    pub author_id: i64,
+    pub title: String,
+    pub status: String,
+    pub reply_count: i64,
+    pub created_at: NaiveDateTime,
+    pub last_post_at: NaiveDateTime,
+}
+
+impl Topic {
+    /// Live posts in the topic (the opening post and its live replies).
+    pub fn page_count(&self) -> i64 {
+        ((self.reply_count + 1) + POSTS_PER_PAGE - 1) / POSTS_PER_PAGE
+    }
+}
+
+/// A line in a group's topic list.
+#[derive(Debug, Clone, Queryable)]
+pub struct TopicListItem {
+    pub id: i64,
+    pub title: String,
+    pub reply_count: i64,
+    pub last_post_at: NaiveDateTime,
+    pub author_name: String,
+}
+
+/// A post as the topic page shows it.
+#[derive(Debug, Clone, Queryable)]
+pub struct PostView {
+    pub id: i64,
+    pub author_id: i64,
+    pub author_name: String,
+    pub is_opening: bool,
+    pub body_html: String,
+    pub created_at: NaiveDateTime,
+    pub edited_at: Option<NaiveDateTime>,
+}
+
+/// One page of a group's live topics, newest activity first. Served by `topics_group_activity`.
+pub fn group_topics(conn: &mut AnyConnection, group_id: i64, page: i64) -> QueryResult<Vec<TopicListItem>> {
+    topics::table
+        .inner_join(users::table)
+        .filter(topics::group_id.eq(group_id))
+        .filter(topics::status.eq(LIVE))
+        .order((topics::last_post_at.desc(), topics::id.desc()))
+        .select((topics::id, topics::title, topics::reply_count, topics::last_post_at, users::display_name))
+        .limit(TOPICS_PER_PAGE)
+        .offset((page - 1) * TOPICS_PER_PAGE)
+        .load(conn)
+}
+
+pub fn topic(conn: &mut AnyConnection, topic_id: i64) -> QueryResult<Option<Topic>> {
+    topics::table.find(topic_id).select(Topic::as_select()).first(conn).optional()
+}
+
+/// One page of a topic's live posts, oldest first. Served by `posts_topic_order`.
+pub fn topic_posts(conn: &mut AnyConnection, topic_id: i64, page: i64) -> QueryResult<Vec<PostView>> {
+    posts::table
+        .inner_join(users::table)
+        .filter(posts::topic_id.eq(topic_id))
+        .filter(posts::status.eq(LIVE))
+        .order((posts::created_at.asc(), posts::id.asc()))
+        .select((
+            posts::id,
+            posts::author_id,
+            users::display_name,
+            posts::is_opening,
+            posts::body_html,
+            posts::created_at,
+            posts::edited_at,
+        ))
+        .limit(POSTS_PER_PAGE)
+        .offset((page - 1) * POSTS_PER_PAGE)
+        .load(conn)
+}
+
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = posts)]
+pub struct Post {
+    pub id: i64,
+    pub topic_id: i64,
+    pub author_id: i64,
+    pub is_opening: bool,
+    pub body_md: String,
+    pub status: String,
+}
+
+pub fn post(conn: &mut AnyConnection, post_id: i64) -> QueryResult<Option<Post>> {
+    posts::table.find(post_id).select(Post::as_select()).first(conn).optional()
+}
+
+/// A live post's author name and markdown, for quoting it in a reply.
+pub fn quotable(conn: &mut AnyConnection, topic_id: i64, post_id: i64) -> QueryResult<Option<(String, String)>> {
+    posts::table
+        .inner_join(users::table)
+        .filter(posts::id.eq(post_id))
+        .filter(posts::topic_id.eq(topic_id))
+        .filter(posts::status.eq(LIVE))
+        .select((users::display_name, posts::body_md))
+        .first(conn)
+        .optional()
+}
+
+fn insert_post(
+    conn: &mut AnyConnection,
+    topic_id: i64,
+    author_id: i64,
+    is_opening: bool,
+    body: &str,
+    decision: &Decision,
+    now: NaiveDateTime,
+) -> QueryResult<i64> {
+    diesel::insert_into(posts::table)
+        .values((
+            posts::topic_id.eq(topic_id),
+            posts::author_id.eq(author_id),
+            posts::is_opening.eq(is_opening),
+            posts::body_md.eq(body),
+            posts::body_html.eq(crate::markdown::render(body)),
+            posts::status.eq(decision.post_status().as_str()),
+            posts::findings.eq(decision.findings_json()),
+            posts::created_at.eq(now),
+        ))
+        .returning(posts::id)
+        .get_result(conn)
+}
+
+/// Adds (or with negative numbers removes) live topics and posts to a group's counters.
+fn count_in_group(
+    conn: &mut AnyConnection,
+    group_id: i64,
+    topics_delta: i64,
+    posts_delta: i64,
+    activity: Option<NaiveDateTime>,
+) -> QueryResult<()> {
+    let target = groups::table.find(group_id);
+    match activity {
+        Some(at) => diesel::update(target)
+            .set((
+                groups::topic_count.eq(groups::topic_count + topics_delta),
+                groups::post_count.eq(groups::post_count + posts_delta),
+                groups::last_activity_at.eq(at),
+            ))
+            .execute(conn)?,
+        None => diesel::update(target)
+            .set((
+                groups::topic_count.eq(groups::topic_count + topics_delta),
+                groups::post_count.eq(groups::post_count + posts_delta),
+            ))
+            .execute(conn)?,
+    };
+    Ok(())
+}
+
+/// Stores a new topic and its opening post. Returns (topic id, post id).
+pub fn create_topic(
+    conn: &mut AnyConnection,
+    author_id: i64,
+    group_id: i64,
+    title: &str,
+    body: &str,
+    decision: &Decision,
+) -> QueryResult<(i64, i64)> {
+    let now = db::now();
+    let status = decision.post_status();
+    let topic_id: i64 = diesel::insert_into(topics::table)
+        .values((
+            topics::group_id.eq(group_id),
+            topics::author_id.eq(author_id),
+            topics::title.eq(title),
+            topics::status.eq(status.as_str()),
+            topics::created_at.eq(now),
+            topics::last_post_at.eq(now),
+        ))
+        .returning(topics::id)
+        .get_result(conn)?;
+    let post_id = insert_post(conn, topic_id, author_id, true, body, decision, now)?;
+    if status == PostStatus::Live {
+        count_in_group(conn, group_id, 1, 1, Some(now))?;
+    }
+    Ok((topic_id, post_id))
+}
+
+/// Stores a reply. A live reply bumps the topic to the top of its group.
+pub fn reply(
+    conn: &mut AnyConnection,
+    author_id: i64,
+    topic: &Topic,
+    body: &str,
+    decision: &Decision,
+) -> QueryResult<i64> {
+    let now = db::now();
+    let post_id = insert_post(conn, topic.id, author_id, false, body, decision, now)?;
+    if decision.post_status() == PostStatus::Live {
+        diesel::update(topics::table.find(topic.id))
+            .set((topics::reply_count.eq(topics::reply_count + 1), topics::last_post_at.eq(now)))
+            .execute(conn)?;
+        count_in_group(conn, topic.group_id, 0, 1, Some(now))?;
+    }
+    Ok(post_id)
+}
+
+/// Replaces a post's text (and the topic's title, for an opening post), keeping the previous
+/// version for moderators. The screening decision may take a live post back to the queue.
+pub fn edit(
+    conn: &mut AnyConnection,
+    editor_id: i64,
+    post: &Post,
+    topic: &Topic,
+    title: Option<&str>,
+    body: &str,
+    decision: &Decision,
+) -> QueryResult<()> {
+    let now = db::now();
+    diesel::insert_into(post_revisions::table)
+        .values((
+            post_revisions::post_id.eq(post.id),
+            post_revisions::editor_id.eq(editor_id),
+            post_revisions::title.eq(post.is_opening.then_some(topic.title.as_str())),
+            post_revisions::body_md.eq(&post.body_md),
+            post_revisions::created_at.eq(now),
+        ))
+        .execute(conn)?;
+    let new_status = decision.post_status();
+    diesel::update(posts::table.find(post.id))
+        .set((
+            posts::body_md.eq(body),
+            posts::body_html.eq(crate::markdown::render(body)),
+            posts::status.eq(new_status.as_str()),
+            posts::findings.eq(decision.findings_json()),
+            posts::edited_at.eq(now),
+        ))
+        .execute(conn)?;
+    if let (true, Some(title)) = (post.is_opening, title) {
+        diesel::update(topics::table.find(topic.id)).set(topics::title.eq(title)).execute(conn)?;
+    }
+    if post.status == LIVE && new_status != PostStatus::Live {
+        take_off_pages(conn, post, topic, new_status)?;
+    }
+    Ok(())
+}
+
+/// The author deletes their post (soft delete: the row stays for moderators and the audit).
+/// Deleting the opening post takes the whole topic off the pages.
+pub fn delete(conn: &mut AnyConnection, post: &Post, topic: &Topic) -> QueryResult<()> {
+    let was_live = post.status == LIVE;
+    diesel::update(posts::table.find(post.id)).set(posts::status.eq(PostStatus::Deleted.as_str())).execute(conn)?;
+    if was_live {
+        take_off_pages(conn, post, topic, PostStatus::Deleted)?;
+    } else if post.is_opening {
+        diesel::update(topics::table.find(topic.id))
+            .set(topics::status.eq(PostStatus::Deleted.as_str()))
+            .execute(conn)?;
+    }
+    Ok(())
+}
+
+/// Keeps topic and group counters true when a live post stops being shown.
+fn take_off_pages(conn: &mut AnyConnection, post: &Post, topic: &Topic, new_status: PostStatus) -> QueryResult<()> {
+    if post.is_opening {
+        diesel::update(topics::table.find(topic.id)).set(topics::status.eq(new_status.as_str())).execute(conn)?;
+        if topic.status == LIVE {
+            count_in_group(conn, topic.group_id, -1, -(1 + topic.reply_count), None)?;
+        }
+    } else {
+        diesel::update(topics::table.find(topic.id))
+            .set(topics::reply_count.eq(topics::reply_count - 1))
+            .execute(conn)?;
+        if topic.status == LIVE {
+            count_in_group(conn, topic.group_id, 0, -1, None)?;
+        }
+    }
+    Ok(())
+}
+
+/// An earlier version of a post, for moderators.
+#[derive(Debug, Clone, Queryable)]
+pub struct Revision {
+    pub title: Option<String>,
+    pub body_md: String,
+    pub created_at: NaiveDateTime,
+    pub editor_name: String,
+}
+
+pub fn revisions(conn: &mut AnyConnection, post_id: i64) -> QueryResult<Vec<Revision>> {
+    post_revisions::table
+        .inner_join(users::table.on(users::id.eq(post_revisions::editor_id)))
+        .filter(post_revisions::post_id.eq(post_id))
+        .order((post_revisions::created_at.desc(), post_revisions::id.desc()))
+        .select((post_revisions::title, post_revisions::body_md, post_revisions::created_at, users::display_name))
+        .load(conn)
+}
+
+/// Checks a title and body against the size limits; messages are for the author.
+pub fn check_lengths(title: Option<&str>, body: &str) -> Vec<(&'static str, String)> {
+    let mut problems = Vec::new();
+    if let Some(title) = title {
+        let n = title.trim().chars().count();
+        if n == 0 {
+            problems.push(("title", "Give your topic a title.".to_owned()));
+        } else if n > TITLE_MAX {
+            problems.push(("title", format!("Keep the title to {TITLE_MAX} characters or fewer (it has {n}).")));
+        }
+    }
+    let n = body.trim().chars().count();
+    if n == 0 {
+        problems.push(("body", "Write something before posting.".to_owned()));
+    } else if n > BODY_MAX {
+        problems.push((
+            "body",
+            format!("Keep a post to {BODY_MAX} characters or fewer (it has {n}). You could split it into two posts."),
+        ));
+    }
+    problems
+}

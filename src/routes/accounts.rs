@@ -1,0 +1,495 @@
+//! Registration, sign-in and sign-out, email confirmation and password reset.
+//! Messages never reveal whether an email address has an account.
+
+use actix_web::cookie::{Cookie, SameSite, time};
+use actix_web::{HttpRequest, HttpResponse, web};
+use askama::Template;
+use serde::Deserialize;
+
+use crate::accounts::{self, NewAccount, TokenPurpose, password};
+use crate::db;
+use crate::error::AppError;
+use crate::mail::{self, messages};
+use crate::web::context::Chrome;
+use crate::web::pages::MessagePage;
+use crate::web::{AppState, Ctx, FormErrors, html, render, safe_next, see_other};
+use actix_web::http::StatusCode;
+
+fn message(
+    ctx: &Ctx,
+    heading: &str,
+    paragraphs: &[&str],
+    link: Option<(&str, &str)>,
+) -> Result<HttpResponse, AppError> {
+    html(&MessagePage {
+        chrome: ctx.chrome(),
+        heading: heading.to_owned(),
+        paragraphs: paragraphs.iter().map(|p| (*p).to_owned()).collect(),
+        link: link.map(|(h, l)| (h.to_owned(), l.to_owned())),
+    })
+}
+
+/// Hashes a password on the blocking pool: argon2id must never run on an async worker.
+async fn hash_password(state: &AppState, plain: String) -> Result<String, AppError> {
+    let memory = state.config.argon2_memory_kib;
+    web::block(move || password::hash(&plain, memory))
+        .await
+        .map_err(|e| AppError::Internal(anyhow::anyhow!("{e}")))?
+        .map_err(AppError::Internal)
+}
+
+// ---- registration ------------------------------------------------------------------------
+
+#[derive(Template)]
+#[template(path = "register.html")]
+struct RegisterPage {
+    chrome: Chrome,
+    errors: FormErrors,
+    email: String,
+    display_name: String,
+    rules_html: String,
+    rules_version: i32,
+}
+
+#[derive(Deserialize)]
+pub struct RegisterForm {
+    #[serde(default)]
+    email: String,
+    #[serde(default)]
+    display_name: String,
+    #[serde(default)]
+    password: String,
+    accept_rules: Option<String>,
+}
+
+async fn register_page(
+    ctx: &Ctx,
+    state: &AppState,
+    status: StatusCode,
+    errors: FormErrors,
+    email: String,
+    display_name: String,
+) -> Result<HttpResponse, AppError> {
+    let rules = db::run(&state.pool, |conn| Ok(crate::site::current_rules(conn)?)).await?;
+    let (rules_html, rules_version) = rules.map(|r| (r.body_html, r.version)).unwrap_or_default();
+    render(status, &RegisterPage { chrome: ctx.chrome(), errors, email, display_name, rules_html, rules_version })
+}
+
+pub async fn register_form(ctx: Ctx, state: web::Data<AppState>) -> Result<HttpResponse, AppError> {
+    if ctx.viewer.signed_in.is_some() {
+        return Ok(see_other("/"));
+    }
+    register_page(&ctx, &state, StatusCode::OK, FormErrors::default(), String::new(), String::new()).await
+}
+
+enum Registered {
+    Created,
+    NameTaken,
+}
+
+pub async fn register(
+    ctx: Ctx,
+    state: web::Data<AppState>,
+    form: web::Form<RegisterForm>,
+) -> Result<HttpResponse, AppError> {
+    let form = form.into_inner();
+    let mut errors = FormErrors::default();
+    let email = accounts::parse_email(&form.email);
+    if email.is_none() {
+        errors.add("email", "Enter an email address like name@example.com.");
+    }
+    let name = match accounts::parse_display_name(&form.display_name) {
+        Ok(n) => Some(n),
+        Err(why) => {
+            errors.add("display_name", why);
+            None
+        }
+    };
+    if let Some(why) = password::weakness(&form.password, &form.email, &form.display_name) {
+        errors.add("password", why);
+    }
+    if form.accept_rules.is_none() {
+        errors.add("accept_rules", "Please read the ground rules and tick the box to accept them.");
+    }
+    let (Some(email), Some((display_name, name_key)), true) = (email, name, errors.is_empty()) else {
+        return register_page(&ctx, &state, StatusCode::UNPROCESSABLE_ENTITY, errors, form.email, form.display_name)
+            .await;
+    };
+
+    // Hash before looking anything up, so an existing address takes just as long.
+    let hash = hash_password(&state, form.password).await?;
+    let rules_version = ctx.rules_version;
+    let st = state.clone();
+    let (em, dn) = (email.clone(), display_name.clone());
+    let outcome = db::write(&state.pool, move |conn| {
+        if let Some((existing, _)) = accounts::find_by_email(conn, &em)? {
+            let body = messages::AlreadyRegistered {
+                display_name: &existing.display_name,
+                login_link: &st.link("/login"),
+                reset_link: &st.link("/password-reset"),
+            }
+            .render()?;
+            mail::enqueue(conn, &em, "You already have an account", &body)?;
+            return Ok(Registered::Created);
+        }
+        if accounts::display_name_taken(conn, &name_key)? {
+            return Ok(Registered::NameTaken);
+        }
+        let user_id = accounts::create(
+            conn,
+            NewAccount {
+                email: &em,
+                display_name: &dn,
+                display_name_key: &name_key,
+                password_hash: Some(&hash),
+                is_admin: false,
+                email_verified: false,
+                rules_version: (rules_version > 0).then_some(rules_version),
+            },
+        )?;
+        let token = accounts::issue_token(conn, user_id, TokenPurpose::VerifyEmail, accounts::VERIFY_EMAIL_TTL)?;
+        let body =
+            messages::VerifyEmail { display_name: &dn, link: &st.link(&format!("/verify-email/{token}")) }.render()?;
+        mail::enqueue(conn, &em, "Confirm your email address", &body)?;
+        Ok(Registered::Created)
+    })
+    .await?;
+    match outcome {
+        Registered::NameTaken => {
+            let mut errors = FormErrors::default();
+            errors.add("display_name", "That display name is taken. Please choose another.");
+            register_page(&ctx, &state, StatusCode::UNPROCESSABLE_ENTITY, errors, email, display_name).await
+        }
+        Registered::Created => {
+            state.mail_wake.notify_one();
+            message(
+                &ctx,
+                "Check your email",
+                &[
+                    &format!("We have sent a link to {email}. Open it to confirm your address, then sign in."),
+                    "If nothing arrives in a few minutes, check your spam folder.",
+                ],
+                Some(("/login", "Go to sign in")),
+            )
+        }
+    }
+}
+
+// ---- sign in and out -------------------------------------------------------------------------
+
+#[derive(Template)]
+#[template(path = "login.html")]
+struct LoginPage {
+    chrome: Chrome,
+    errors: FormErrors,
+    email: String,
+    next: String,
+    notice: Option<&'static str>,
+}
+
+#[derive(Deserialize)]
+pub struct LoginQuery {
+    next: Option<String>,
+    notice: Option<String>,
+}
+
+fn notice_text(code: Option<&str>) -> Option<&'static str> {
+    match code? {
+        "password-set" => Some("Your new password is set. Sign in with it now."),
+        "verified" => Some("Thank you: your email address is confirmed."),
+        "signed-out" => Some("You have signed out."),
+        _ => None,
+    }
+}
+
+pub async fn login_form(ctx: Ctx, query: web::Query<LoginQuery>) -> Result<HttpResponse, AppError> {
+    html(&LoginPage {
+        chrome: ctx.chrome(),
+        errors: FormErrors::default(),
+        email: String::new(),
+        next: safe_next(query.next.as_deref()),
+        notice: notice_text(query.notice.as_deref()),
+    })
+}
+
+#[derive(Deserialize)]
+pub struct LoginForm {
+    #[serde(default)]
+    email: String,
+    #[serde(default)]
+    password: String,
+    next: Option<String>,
+}
+
+pub fn session_cookie(state: &AppState, value: String) -> Cookie<'static> {
+    Cookie::build(state.session_cookie(), value)
+        .path("/")
+        .http_only(true)
+        .secure(state.config.https())
+        .same_site(SameSite::Lax)
+        .max_age(time::Duration::days(accounts::SESSION_ABSOLUTE.num_days()))
+        .finish()
+}
+
+pub async fn login(
+    req: HttpRequest,
+    ctx: Ctx,
+    state: web::Data<AppState>,
+    form: web::Form<LoginForm>,
+) -> Result<HttpResponse, AppError> {
+    let form = form.into_inner();
+    let next = safe_next(form.next.as_deref());
+    let email = accounts::parse_email(&form.email).unwrap_or_default();
+    let found = db::run(&state.pool, move |conn| Ok(accounts::find_by_email(conn, &email)?)).await?;
+    let password = form.password;
+    let account = web::block(move || match found {
+        Some((account, Some(hash))) => password::verify(&password, &hash).then_some(account),
+        // Unknown address (or no password set yet): spend the same time, then fail.
+        _ => {
+            password::verify_dummy(&password);
+            None
+        }
+    })
+    .await
+    .map_err(|e| AppError::Internal(anyhow::anyhow!("{e}")))?;
+
+    let Some(account) = account else {
+        let mut errors = FormErrors::default();
+        errors.add(
+            "email",
+            "That email address and password do not match an account. Check them, or reset your password.",
+        );
+        return render(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            &LoginPage { chrome: ctx.chrome(), errors, email: form.email, next, notice: None },
+        );
+    };
+    // A new session id at every sign-in; any session this browser had is ended.
+    let old = req.cookie(state.session_cookie()).map(|c| c.value().to_owned());
+    let token = db::write(&state.pool, move |conn| {
+        if let Some(old) = old {
+            accounts::end_session(conn, &old)?;
+        }
+        Ok(accounts::start_session(conn, account.id)?)
+    })
+    .await?;
+    tracing::info!(user_id = account.id, "signed in");
+    let mut response = see_other(&next);
+    response.add_cookie(&session_cookie(&state, token)).map_err(|e| AppError::Internal(e.into()))?;
+    Ok(response)
+}
+
+pub async fn logout(req: HttpRequest, state: web::Data<AppState>) -> Result<HttpResponse, AppError> {
+    if let Some(token) = req.cookie(state.session_cookie()).map(|c| c.value().to_owned()) {
+        db::write(&state.pool, move |conn| Ok(accounts::end_session(conn, &token)?)).await?;
+    }
+    let mut response = see_other("/login?notice=signed-out");
+    let mut gone = session_cookie(&state, String::new());
+    gone.make_removal();
+    response.add_cookie(&gone).map_err(|e| AppError::Internal(e.into()))?;
+    Ok(response)
+}
+
+// ---- email confirmation --------------------------------------------------------------------
+
+pub async fn verify_email(
+    ctx: Ctx,
+    state: web::Data<AppState>,
+    token: web::Path<String>,
+) -> Result<HttpResponse, AppError> {
+    let token = token.into_inner();
+    let confirmed = db::write(&state.pool, move |conn| {
+        let user = accounts::consume_token(conn, &token, TokenPurpose::VerifyEmail)?;
+        if let Some(user_id) = user {
+            accounts::mark_email_verified(conn, user_id)?;
+        }
+        Ok(user.is_some())
+    })
+    .await?;
+    if !confirmed {
+        return message(
+            &ctx,
+            "That link has expired",
+            &[
+                "Confirmation links work once and for two days. Sign in and ask for a new one from the banner at the top of the page.",
+            ],
+            Some(("/login", "Go to sign in")),
+        );
+    }
+    if ctx.viewer.signed_in.is_some() {
+        message(
+            &ctx,
+            "Email address confirmed",
+            &["Thank you. You can now start topics and reply."],
+            Some(("/", "Go to the groups")),
+        )
+    } else {
+        Ok(see_other("/login?notice=verified"))
+    }
+}
+
+pub async fn resend_verification(ctx: Ctx, state: web::Data<AppState>) -> Result<HttpResponse, AppError> {
+    let account = ctx.require_signed_in("/")?.account.clone();
+    if account.email_verified_at.is_some() {
+        return Ok(see_other("/"));
+    }
+    let st = state.clone();
+    db::write(&state.pool, move |conn| {
+        let token = accounts::issue_token(conn, account.id, TokenPurpose::VerifyEmail, accounts::VERIFY_EMAIL_TTL)?;
+        let body = messages::VerifyEmail {
+            display_name: &account.display_name,
+            link: &st.link(&format!("/verify-email/{token}")),
+        }
+        .render()?;
+        Ok(mail::enqueue(conn, &account.email, "Confirm your email address", &body)?)
+    })
+    .await?;
+    state.mail_wake.notify_one();
+    message(&ctx, "Check your email", &["We have sent you a new confirmation link."], Some(("/", "Go to the groups")))
+}
+
+// ---- password reset ------------------------------------------------------------------------
+
+#[derive(Template)]
+#[template(path = "password_reset_request.html")]
+struct ResetRequestPage {
+    chrome: Chrome,
+    errors: FormErrors,
+    email: String,
+}
+
+pub async fn reset_request_form(ctx: Ctx) -> Result<HttpResponse, AppError> {
+    html(&ResetRequestPage { chrome: ctx.chrome(), errors: FormErrors::default(), email: String::new() })
+}
+
+#[derive(Deserialize)]
+pub struct ResetRequestForm {
+    #[serde(default)]
+    email: String,
+}
+
+pub async fn reset_request(
+    ctx: Ctx,
+    state: web::Data<AppState>,
+    form: web::Form<ResetRequestForm>,
+) -> Result<HttpResponse, AppError> {
+    let Some(email) = accounts::parse_email(&form.email) else {
+        let mut errors = FormErrors::default();
+        errors.add("email", "Enter an email address like name@example.com.");
+        return render(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            &ResetRequestPage { chrome: ctx.chrome(), errors, email: form.into_inner().email },
+        );
+    };
+    let st = state.clone();
+    let em = email.clone();
+    db::write(&state.pool, move |conn| {
+        if let Some((account, _)) = accounts::find_by_email(conn, &em)? {
+            let token =
+                accounts::issue_token(conn, account.id, TokenPurpose::SetPassword, accounts::PASSWORD_RESET_TTL)?;
+            let body = messages::PasswordReset {
+                display_name: &account.display_name,
+                link: &st.link(&format!("/password-reset/{token}")),
+            }
+            .render()?;
+            mail::enqueue(conn, &em, "Set a new password", &body)?;
+        }
+        Ok(())
+    })
+    .await?;
+    state.mail_wake.notify_one();
+    message(
+        &ctx,
+        "Check your email",
+        &[&format!(
+            "If {email} has an account here, we have sent it a link to set a new password. The link works once, within an hour."
+        )],
+        Some(("/login", "Go to sign in")),
+    )
+}
+
+#[derive(Template)]
+#[template(path = "password_reset_form.html")]
+struct ResetPage {
+    chrome: Chrome,
+    errors: FormErrors,
+    token: String,
+}
+
+fn expired_link(ctx: &Ctx) -> Result<HttpResponse, AppError> {
+    message(
+        ctx,
+        "That link has expired",
+        &["Password links work once, and only for a short time. You can ask for a new one."],
+        Some(("/password-reset", "Ask for a new link")),
+    )
+}
+
+pub async fn reset_form(
+    ctx: Ctx,
+    state: web::Data<AppState>,
+    token: web::Path<String>,
+) -> Result<HttpResponse, AppError> {
+    let token = token.into_inner();
+    let t = token.clone();
+    let valid =
+        db::run(&state.pool, move |conn| Ok(accounts::peek_token(conn, &t, TokenPurpose::SetPassword)?)).await?;
+    if valid.is_none() {
+        return expired_link(&ctx);
+    }
+    html(&ResetPage { chrome: ctx.chrome(), errors: FormErrors::default(), token })
+}
+
+#[derive(Deserialize)]
+pub struct ResetForm {
+    #[serde(default)]
+    password: String,
+    #[serde(default)]
+    confirm: String,
+}
+
+pub async fn reset(
+    ctx: Ctx,
+    state: web::Data<AppState>,
+    token: web::Path<String>,
+    form: web::Form<ResetForm>,
+) -> Result<HttpResponse, AppError> {
+    let token = token.into_inner();
+    let t = token.clone();
+    let owner = db::run(&state.pool, move |conn| {
+        Ok(match accounts::peek_token(conn, &t, TokenPurpose::SetPassword)? {
+            Some(user_id) => Some(accounts::find(conn, user_id)?),
+            None => None,
+        })
+    })
+    .await?;
+    let Some(owner) = owner else {
+        return expired_link(&ctx);
+    };
+    let mut errors = FormErrors::default();
+    if let Some(why) = password::weakness(&form.password, &owner.email, &owner.display_name) {
+        errors.add("password", why);
+    } else if form.password != form.confirm {
+        errors.add("confirm", "The two passwords are different. Type the same password twice.");
+    }
+    if !errors.is_empty() {
+        return render(StatusCode::UNPROCESSABLE_ENTITY, &ResetPage { chrome: ctx.chrome(), errors, token });
+    }
+    let hash = hash_password(&state, form.into_inner().password).await?;
+    let done = db::write(&state.pool, move |conn| {
+        let Some(user_id) = accounts::consume_token(conn, &token, TokenPurpose::SetPassword)? else {
+            return Ok(false);
+        };
+        accounts::set_password_hash(conn, user_id, &hash)?;
+        // The link reached this inbox, which proves the address.
+        accounts::mark_email_verified(conn, user_id)?;
+        accounts::end_all_sessions(conn, user_id)?;
+        Ok(true)
+    })
+    .await?;
+    if !done {
+        return expired_link(&ctx);
+    }
+    tracing::info!(user_id = owner.id, "password set; all sessions ended");
+    Ok(see_other("/login?notice=password-set"))
+}

@@ -1,0 +1,359 @@
+//! Administration: groups, members' moderator roles, and the site's ground rules.
+//! Every change writes an audit row in the same transaction.
+
+use actix_web::http::StatusCode;
+use actix_web::{HttpResponse, web};
+use askama::Template;
+use diesel::prelude::*;
+use serde::Deserialize;
+
+use crate::db;
+use crate::db::schema::users;
+use crate::error::AppError;
+use crate::groups::{Group, GroupFields, Visibility};
+use crate::routes::id;
+use crate::web::context::Chrome;
+use crate::web::{AppState, Ctx, FormErrors, PageQuery, html, render, see_other};
+
+#[derive(Template)]
+#[template(path = "admin/index.html")]
+struct IndexPage {
+    chrome: Chrome,
+}
+
+pub async fn index(ctx: Ctx) -> Result<HttpResponse, AppError> {
+    ctx.require_admin()?;
+    html(&IndexPage { chrome: ctx.chrome() })
+}
+
+// ---- groups --------------------------------------------------------------------------------
+
+#[derive(Template)]
+#[template(path = "admin/groups.html")]
+struct GroupsPage {
+    chrome: Chrome,
+    groups: Vec<Group>,
+}
+
+pub async fn groups(ctx: Ctx, state: web::Data<AppState>) -> Result<HttpResponse, AppError> {
+    ctx.require_admin()?;
+    let groups = db::run(&state.pool, |conn| Ok(crate::groups::all(conn)?)).await?;
+    html(&GroupsPage { chrome: ctx.chrome(), groups })
+}
+
+#[derive(Template)]
+#[template(path = "admin/group_form.html")]
+struct GroupFormPage {
+    chrome: Chrome,
+    heading: String,
+    action: String,
+    errors: FormErrors,
+    fields: GroupFields,
+}
+
+impl GroupFormPage {
+    fn visibilities(&self) -> [(&'static str, &'static str); 3] {
+        Visibility::ALL.map(|v| (v.as_str(), v.describe()))
+    }
+}
+
+#[derive(Deserialize)]
+pub struct GroupForm {
+    #[serde(default)]
+    slug: String,
+    #[serde(default)]
+    name: String,
+    #[serde(default)]
+    description: String,
+    #[serde(default)]
+    rules_md: String,
+    #[serde(default)]
+    visibility: String,
+}
+
+impl From<GroupForm> for GroupFields {
+    fn from(f: GroupForm) -> Self {
+        GroupFields {
+            slug: f.slug.trim().to_owned(),
+            name: f.name,
+            description: f.description,
+            rules_md: f.rules_md,
+            visibility: f.visibility,
+        }
+    }
+}
+
+pub async fn new_group_form(ctx: Ctx) -> Result<HttpResponse, AppError> {
+    ctx.require_admin()?;
+    html(&GroupFormPage {
+        chrome: ctx.chrome(),
+        heading: "New group".into(),
+        action: "/admin/groups/new".into(),
+        errors: FormErrors::default(),
+        fields: GroupFields { visibility: "open".into(), ..GroupFields::default() },
+    })
+}
+
+/// Saves a new (`id` = None) or existing group, or shows the form again with what was typed.
+async fn save_group(
+    ctx: Ctx,
+    state: &AppState,
+    id: Option<i64>,
+    fields: GroupFields,
+) -> Result<HttpResponse, AppError> {
+    let admin_id = ctx.require_admin()?.account.id;
+    let mut errors = FormErrors::default();
+    for (field, message) in fields.problems() {
+        errors.add(field, message);
+    }
+    let f = fields.clone();
+    let saved = if errors.is_empty() {
+        db::write(&state.pool, move |conn| {
+            if crate::groups::slug_taken(conn, &f.slug, id)? {
+                return Ok(None);
+            }
+            let group_id = match id {
+                Some(id) => {
+                    crate::groups::update(conn, id, &f)?;
+                    id
+                }
+                None => crate::groups::create(conn, &f)?,
+            };
+            let action = if id.is_some() { "update_group" } else { "create_group" };
+            crate::site::audit(conn, Some(admin_id), action, "group", group_id, &f.slug)?;
+            Ok(Some(f.slug))
+        })
+        .await?
+    } else {
+        None
+    };
+    if let Some(slug) = saved {
+        return Ok(see_other(&format!("/g/{slug}")));
+    }
+    if errors.is_empty() {
+        errors.add("slug", "Another group already uses that address.");
+    }
+    render(
+        StatusCode::UNPROCESSABLE_ENTITY,
+        &GroupFormPage {
+            chrome: ctx.chrome(),
+            heading: if id.is_some() { "Change group".into() } else { "New group".into() },
+            action: match id {
+                Some(id) => format!("/admin/groups/{id}"),
+                None => "/admin/groups/new".into(),
+            },
+            errors,
+            fields,
+        },
+    )
+}
+
+pub async fn create_group(
+    ctx: Ctx,
+    state: web::Data<AppState>,
+    form: web::Form<GroupForm>,
+) -> Result<HttpResponse, AppError> {
+    save_group(ctx, &state, None, form.into_inner().into()).await
+}
+
+pub async fn edit_group_form(
+    ctx: Ctx,
+    state: web::Data<AppState>,
+    path: web::Path<String>,
+) -> Result<HttpResponse, AppError> {
+    ctx.require_admin()?;
+    let group_id = id(&path)?;
+    let g = db::run(&state.pool, move |conn| Ok(crate::groups::by_id(conn, group_id)?)).await?;
+    html(&GroupFormPage {
+        chrome: ctx.chrome(),
+        heading: format!("Change {}", g.name),
+        action: format!("/admin/groups/{}", g.id),
+        errors: FormErrors::default(),
+        fields: GroupFields {
+            slug: g.slug,
+            name: g.name,
+            description: g.description,
+            rules_md: g.rules_md,
+            visibility: g.visibility,
+        },
+    })
+}
+
+pub async fn update_group(
+    ctx: Ctx,
+    state: web::Data<AppState>,
+    path: web::Path<String>,
+    form: web::Form<GroupForm>,
+) -> Result<HttpResponse, AppError> {
+    ctx.require_admin()?;
+    let group_id = id(&path)?;
+    db::run(&state.pool, move |conn| Ok(crate::groups::by_id(conn, group_id)?)).await?;
+    save_group(ctx, &state, Some(group_id), form.into_inner().into()).await
+}
+
+// ---- members --------------------------------------------------------------------------------
+
+#[derive(Queryable)]
+pub struct MemberRow {
+    pub id: i64,
+    pub display_name: String,
+    pub email: String,
+    pub is_admin: bool,
+    pub created_at: chrono::NaiveDateTime,
+}
+
+#[derive(Template)]
+#[template(path = "admin/members.html")]
+struct MembersPage {
+    chrome: Chrome,
+    members: Vec<MemberRow>,
+    page: i64,
+    more: bool,
+}
+
+const MEMBERS_PER_PAGE: i64 = 50;
+
+pub async fn members(
+    ctx: Ctx,
+    state: web::Data<AppState>,
+    query: web::Query<PageQuery>,
+) -> Result<HttpResponse, AppError> {
+    ctx.require_admin()?;
+    let page = query.number();
+    let mut members = db::run(&state.pool, move |conn| {
+        Ok(users::table
+            .order((users::created_at.desc(), users::id.desc()))
+            .select((users::id, users::display_name, users::email, users::is_admin, users::created_at))
+            .limit(MEMBERS_PER_PAGE + 1)
+            .offset((page - 1) * MEMBERS_PER_PAGE)
+            .load::<MemberRow>(conn)?)
+    })
+    .await?;
+    let more = members.len() as i64 > MEMBERS_PER_PAGE;
+    members.truncate(MEMBERS_PER_PAGE as usize);
+    html(&MembersPage { chrome: ctx.chrome(), members, page, more })
+}
+
+/// A group as a checkbox on the member page.
+pub struct GroupChoice {
+    pub id: i64,
+    pub name: String,
+    pub checked: bool,
+}
+
+#[derive(Template)]
+#[template(path = "admin/member.html")]
+struct MemberPage {
+    chrome: Chrome,
+    member: crate::accounts::Account,
+    groups: Vec<GroupChoice>,
+    saved: bool,
+}
+
+#[derive(Deserialize)]
+pub struct SavedQuery {
+    saved: Option<String>,
+}
+
+pub async fn member(
+    ctx: Ctx,
+    state: web::Data<AppState>,
+    path: web::Path<String>,
+    query: web::Query<SavedQuery>,
+) -> Result<HttpResponse, AppError> {
+    ctx.require_admin()?;
+    let member_id = id(&path)?;
+    let (member, groups, memberships) = db::run(&state.pool, move |conn| {
+        Ok((
+            crate::accounts::find(conn, member_id)?,
+            crate::groups::all(conn)?,
+            crate::groups::memberships_of(conn, member_id)?,
+        ))
+    })
+    .await?;
+    let groups = groups
+        .into_iter()
+        .map(|g| GroupChoice {
+            checked: memberships.iter().any(|m| m.group_id == g.id && m.moderates()),
+            id: g.id,
+            name: g.name,
+        })
+        .collect();
+    html(&MemberPage { chrome: ctx.chrome(), member, groups, saved: query.saved.is_some() })
+}
+
+/// Sets which groups the member moderates (`moderates=<group id>`, repeated).
+pub async fn update_member(
+    ctx: Ctx,
+    state: web::Data<AppState>,
+    path: web::Path<String>,
+    form: web::Form<Vec<(String, String)>>,
+) -> Result<HttpResponse, AppError> {
+    let admin_id = ctx.require_admin()?.account.id;
+    let member_id = id(&path)?;
+    let group_ids: Vec<i64> =
+        form.iter().filter(|(k, _)| k == "moderates").filter_map(|(_, v)| v.parse().ok()).collect();
+    db::write(&state.pool, move |conn| {
+        crate::accounts::find(conn, member_id)?;
+        let known: Vec<i64> = crate::groups::all(conn)?.into_iter().map(|g| g.id).collect();
+        let chosen: Vec<i64> = group_ids.into_iter().filter(|g| known.contains(g)).collect();
+        crate::groups::set_moderated_groups(conn, member_id, &chosen)?;
+        let detail = format!("moderates groups {chosen:?}");
+        crate::site::audit(conn, Some(admin_id), "set_moderator_groups", "user", member_id, &detail)?;
+        Ok(())
+    })
+    .await?;
+    Ok(see_other(&format!("/admin/members/{member_id}?saved=1")))
+}
+
+// ---- ground rules --------------------------------------------------------------------------
+
+#[derive(Template)]
+#[template(path = "admin/rules.html")]
+struct RulesFormPage {
+    chrome: Chrome,
+    errors: FormErrors,
+    body: String,
+    version: i32,
+}
+
+pub async fn rules_form(ctx: Ctx, state: web::Data<AppState>) -> Result<HttpResponse, AppError> {
+    ctx.require_admin()?;
+    let current = db::run(&state.pool, |conn| Ok(crate::site::current_rules(conn)?)).await?;
+    let (body, version) = current.map(|r| (r.body_md, r.version)).unwrap_or_default();
+    html(&RulesFormPage { chrome: ctx.chrome(), errors: FormErrors::default(), body, version })
+}
+
+#[derive(Deserialize)]
+pub struct RulesForm {
+    #[serde(default)]
+    body: String,
+}
+
+/// Publishes a new version; every member is asked to accept it on their next visit.
+pub async fn publish_rules(
+    ctx: Ctx,
+    state: web::Data<AppState>,
+    form: web::Form<RulesForm>,
+) -> Result<HttpResponse, AppError> {
+    let admin_id = ctx.require_admin()?.account.id;
+    let body = form.into_inner().body;
+    let length = body.trim().chars().count();
+    if length == 0 || length > 20_000 {
+        let mut errors = FormErrors::default();
+        errors.add("body", "Write the ground rules (up to 20 000 characters).");
+        return render(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            &RulesFormPage { chrome: ctx.chrome(), errors, body, version: ctx.rules_version },
+        );
+    }
+    db::write(&state.pool, move |conn| {
+        let version = crate::site::publish_rules(conn, &body, Some(admin_id))?;
+        // Publishing them is accepting them.
+        crate::accounts::accept_rules(conn, admin_id, version)?;
+        crate::site::audit(conn, Some(admin_id), "publish_rules", "site_rules", i64::from(version), "")?;
+        Ok(())
+    })
+    .await?;
+    Ok(see_other("/rules"))
+}

@@ -1,0 +1,200 @@
+//! A group's page, joining it, and starting a topic in it.
+
+use actix_web::http::StatusCode;
+use actix_web::{HttpResponse, web};
+use askama::Template;
+use serde::Deserialize;
+
+use crate::db;
+use crate::error::AppError;
+use crate::groups::{Group, Visibility};
+use crate::moderation::{self, Draft, Outcome};
+use crate::posting::{self, TopicListItem};
+use crate::web::context::Chrome;
+use crate::web::{AppState, Ctx, FormErrors, PageQuery, html, render, see_other};
+
+async fn load_group(state: &AppState, slug: String) -> Result<Group, AppError> {
+    db::run(&state.pool, move |conn| crate::groups::by_slug(conn, &slug)?.ok_or(AppError::NotFound)).await
+}
+
+/// Refuses reading in a way that reveals nothing: members-only groups ask anonymous readers to
+/// sign in (the group is listed publicly), everything else the viewer may not see is a 404.
+pub fn refuse_reading(ctx: &Ctx, group: &Group, here: &str) -> AppError {
+    if group.visibility() == Visibility::Members && ctx.viewer.signed_in.is_none() {
+        AppError::SignInRequired { next: here.to_owned() }
+    } else {
+        AppError::NotFound
+    }
+}
+
+#[derive(Template)]
+#[template(path = "group.html")]
+struct GroupPage {
+    chrome: Chrome,
+    group: Group,
+    readable: bool,
+    can_post: bool,
+    signed_in: bool,
+    membership: Option<&'static str>,
+    topics: Vec<TopicListItem>,
+    page: i64,
+    pages: i64,
+}
+
+pub async fn group_page(
+    ctx: Ctx,
+    state: web::Data<AppState>,
+    slug: web::Path<String>,
+    query: web::Query<PageQuery>,
+) -> Result<HttpResponse, AppError> {
+    let group = load_group(&state, slug.into_inner()).await?;
+    let readable = ctx.viewer.can_read(&group);
+    let here = format!("/g/{}", group.slug);
+    if !readable && group.visibility() != Visibility::Private {
+        return Err(refuse_reading(&ctx, &group, &here));
+    }
+    let page = query.number();
+    let pages = ((group.topic_count + posting::TOPICS_PER_PAGE - 1) / posting::TOPICS_PER_PAGE).max(1);
+    if page > pages {
+        return Err(AppError::NotFound);
+    }
+    // A private group's page shows what it is for and how to join, never its topics.
+    let topics = if readable {
+        let group_id = group.id;
+        db::run(&state.pool, move |conn| Ok(posting::group_topics(conn, group_id, page)?)).await?
+    } else {
+        Vec::new()
+    };
+    let membership = ctx.viewer.membership(group.id).map(|m| {
+        if m.approved() {
+            "You are a member of this group."
+        } else {
+            "Your request to join is waiting for a moderator."
+        }
+    });
+    html(&GroupPage {
+        chrome: ctx.chrome(),
+        readable,
+        can_post: ctx.viewer.can_post(&group),
+        signed_in: ctx.viewer.signed_in.is_some(),
+        membership,
+        topics,
+        page,
+        pages: if readable { pages } else { 1 },
+        group,
+    })
+}
+
+pub async fn join(ctx: Ctx, state: web::Data<AppState>, slug: web::Path<String>) -> Result<HttpResponse, AppError> {
+    let group = load_group(&state, slug.into_inner()).await?;
+    let here = format!("/g/{}", group.slug);
+    let user_id = ctx.require_signed_in(&here)?.account.id;
+    let status = db::write(&state.pool, move |conn| Ok(crate::groups::join(conn, &group, user_id)?)).await?;
+    tracing::info!(user_id, status, "group join");
+    Ok(see_other(&here))
+}
+
+#[derive(Template)]
+#[template(path = "compose.html")]
+pub struct ComposePage {
+    pub chrome: Chrome,
+    pub heading: String,
+    pub action: String,
+    pub cancel: String,
+    pub errors: FormErrors,
+    pub show_title: bool,
+    pub title: String,
+    pub body: String,
+    pub group_name: String,
+    pub group_rules_html: String,
+}
+
+impl ComposePage {
+    pub fn title_max(&self) -> usize {
+        posting::TITLE_MAX
+    }
+    pub fn body_max(&self) -> usize {
+        posting::BODY_MAX
+    }
+}
+
+fn new_topic_page(ctx: &Ctx, group: &Group, errors: FormErrors, title: String, body: String) -> ComposePage {
+    ComposePage {
+        chrome: ctx.chrome(),
+        heading: format!("Start a topic in {}", group.name),
+        action: format!("/g/{}/new", group.slug),
+        cancel: format!("/g/{}", group.slug),
+        errors,
+        show_title: true,
+        title,
+        body,
+        group_name: group.name.clone(),
+        group_rules_html: group.rules_html.clone(),
+    }
+}
+
+/// Why a reader of the group still may not post, as a 403 with the reason.
+pub fn refuse_posting(ctx: &Ctx, group: &Group, here: &str) -> AppError {
+    if !ctx.viewer.can_read(group) {
+        return refuse_reading(ctx, group, here);
+    }
+    match ctx.viewer.account() {
+        None => AppError::SignInRequired { next: here.to_owned() },
+        Some(_) => AppError::Forbidden(
+            "Please confirm your email address before posting: use the link we emailed you, or ask for a new one from the banner at the top of the page.",
+        ),
+    }
+}
+
+pub async fn new_topic_form(
+    ctx: Ctx,
+    state: web::Data<AppState>,
+    slug: web::Path<String>,
+) -> Result<HttpResponse, AppError> {
+    let group = load_group(&state, slug.into_inner()).await?;
+    let here = format!("/g/{}/new", group.slug);
+    ctx.require_signed_in(&here)?;
+    if !ctx.viewer.can_post(&group) {
+        return Err(refuse_posting(&ctx, &group, &here));
+    }
+    html(&new_topic_page(&ctx, &group, FormErrors::default(), String::new(), String::new()))
+}
+
+#[derive(Deserialize)]
+pub struct TopicForm {
+    #[serde(default)]
+    title: String,
+    #[serde(default)]
+    body: String,
+}
+
+pub async fn new_topic(
+    ctx: Ctx,
+    state: web::Data<AppState>,
+    slug: web::Path<String>,
+    form: web::Form<TopicForm>,
+) -> Result<HttpResponse, AppError> {
+    let group = load_group(&state, slug.into_inner()).await?;
+    let here = format!("/g/{}/new", group.slug);
+    let account = ctx.require_signed_in(&here)?.account.clone();
+    if !ctx.viewer.can_post(&group) {
+        return Err(refuse_posting(&ctx, &group, &here));
+    }
+    let TopicForm { title, body } = form.into_inner();
+    let mut errors = FormErrors(posting::check_lengths(Some(&title), &body));
+    let decision = moderation::screen(Draft { title: Some(&title), body: &body }, &account, &group);
+    if decision.outcome == Outcome::Blocked {
+        for f in &decision.findings {
+            errors.add("body", f.message_for_author.clone());
+        }
+    }
+    if !errors.is_empty() {
+        return render(StatusCode::UNPROCESSABLE_ENTITY, &new_topic_page(&ctx, &group, errors, title, body));
+    }
+    let group_id = group.id;
+    let (topic_id, _) = db::write(&state.pool, move |conn| {
+        Ok(posting::create_topic(conn, account.id, group_id, title.trim(), &body, &decision)?)
+    })
+    .await?;
+    Ok(see_other(&format!("/t/{topic_id}")))
+}

@@ -1,0 +1,60 @@
+//! Request handlers, thin by design: parse the form, ask `policy`, call a service, pick a
+//! template. The URL map is the public contract in DESIGN.md.
+
+mod accounts;
+mod admin;
+mod groups;
+mod home;
+mod moderation;
+mod posts;
+
+use actix_web::web;
+
+/// Registers every route.
+pub fn configure(cfg: &mut web::ServiceConfig) {
+    cfg.route("/", web::get().to(home::home))
+        .route("/healthz", web::get().to(home::healthz))
+        .route("/rules", web::get().to(home::rules))
+        .route("/rules", web::post().to(home::accept_rules))
+        .route("/static/{name}", web::get().to(crate::web::assets::serve))
+        .route("/register", web::get().to(accounts::register_form))
+        .route("/register", web::post().to(accounts::register))
+        .route("/login", web::get().to(accounts::login_form))
+        .route("/login", web::post().to(accounts::login))
+        .route("/logout", web::post().to(accounts::logout))
+        .route("/verify-email/resend", web::post().to(accounts::resend_verification))
+        .route("/verify-email/{token}", web::get().to(accounts::verify_email))
+        .route("/password-reset", web::get().to(accounts::reset_request_form))
+        .route("/password-reset", web::post().to(accounts::reset_request))
+        .route("/password-reset/{token}", web::get().to(accounts::reset_form))
+        .route("/password-reset/{token}", web::post().to(accounts::reset))
+        .route("/g/{slug}", web::get().to(groups::group_page))
+        .route("/g/{slug}/join", web::post().to(groups::join))
+        .route("/g/{slug}/new", web::get().to(groups::new_topic_form))
+        .route("/g/{slug}/new", web::post().to(groups::new_topic))
+        .route("/t/{id}", web::get().to(posts::topic_page))
+        .route("/t/{id}/reply", web::post().to(posts::reply))
+        .route("/p/{id}/edit", web::get().to(posts::edit_form))
+        .route("/p/{id}/edit", web::post().to(posts::edit))
+        .route("/p/{id}/delete", web::get().to(posts::delete_form))
+        .route("/p/{id}/delete", web::post().to(posts::delete))
+        .route("/p/{id}/history", web::get().to(posts::history))
+        .route("/mod/requests", web::get().to(moderation::requests))
+        .route("/mod/requests/{id}", web::post().to(moderation::decide_request))
+        .route("/admin", web::get().to(admin::index))
+        .route("/admin/groups", web::get().to(admin::groups))
+        .route("/admin/groups/new", web::get().to(admin::new_group_form))
+        .route("/admin/groups/new", web::post().to(admin::create_group))
+        .route("/admin/groups/{id}", web::get().to(admin::edit_group_form))
+        .route("/admin/groups/{id}", web::post().to(admin::update_group))
+        .route("/admin/members", web::get().to(admin::members))
+        .route("/admin/members/{id}", web::get().to(admin::member))
+        .route("/admin/members/{id}", web::post().to(admin::update_member))
+        .route("/admin/ground-rules", web::get().to(admin::rules_form))
+        .route("/admin/ground-rules", web::post().to(admin::publish_rules));
+}
+
+/// Parses a numeric path id; anything else is simply a page that does not exist.
+fn id(raw: &str) -> Result<i64, crate::error::AppError> {
+    raw.parse().map_err(|_| crate::error::AppError::NotFound)
+}

@@ -1,0 +1,92 @@
+//! Site-wide records: the ground rules (versioned, so members re-accept changes), settings such
+//! as the generated signing key, and the audit log of staff actions.
+
+use diesel::prelude::*;
+
+use crate::db::schema::{audit_log, settings, site_rules};
+use crate::db::{self, AnyConnection};
+
+#[derive(Debug, Clone, Queryable)]
+pub struct SiteRules {
+    pub version: i32,
+    pub body_md: String,
+    pub body_html: String,
+    pub created_at: chrono::NaiveDateTime,
+}
+
+pub fn current_rules(conn: &mut AnyConnection) -> QueryResult<Option<SiteRules>> {
+    site_rules::table
+        .order(site_rules::version.desc())
+        .select((site_rules::version, site_rules::body_md, site_rules::body_html, site_rules::created_at))
+        .first(conn)
+        .optional()
+}
+
+pub fn current_rules_version(conn: &mut AnyConnection) -> QueryResult<i32> {
+    site_rules::table.select(diesel::dsl::max(site_rules::version)).first::<Option<i32>>(conn).map(|v| v.unwrap_or(0))
+}
+
+/// Publishes a new version of the ground rules; members accept it on their next visit.
+pub fn publish_rules(conn: &mut AnyConnection, body_md: &str, by: Option<i64>) -> QueryResult<i32> {
+    let version = current_rules_version(conn)? + 1;
+    diesel::insert_into(site_rules::table)
+        .values((
+            site_rules::version.eq(version),
+            site_rules::body_md.eq(body_md),
+            site_rules::body_html.eq(crate::markdown::render(body_md)),
+            site_rules::created_at.eq(db::now()),
+            site_rules::created_by.eq(by),
+        ))
+        .execute(conn)?;
+    Ok(version)
+}
+
+pub fn setting(conn: &mut AnyConnection, key: &str) -> QueryResult<Option<String>> {
+    settings::table.find(key).select(settings::value).first(conn).optional()
+}
+
+pub fn insert_setting(conn: &mut AnyConnection, key: &str, value: &str) -> QueryResult<()> {
+    diesel::insert_into(settings::table)
+        .values((settings::key.eq(key), settings::value.eq(value)))
+        .execute(conn)
+        .map(drop)
+}
+
+/// The key that signs CSRF tokens: `FORUM_SESSION_KEY`, or in development one generated on
+/// first start and kept in the database, so every instance and every restart agrees on it.
+pub fn signing_key(conn: &mut AnyConnection, configured: Option<&str>) -> anyhow::Result<Vec<u8>> {
+    if let Some(key) = configured {
+        return Ok(key.as_bytes().to_vec());
+    }
+    let key = db::transaction(conn, |conn| -> QueryResult<String> {
+        if let Some(existing) = setting(conn, "signing_key")? {
+            return Ok(existing);
+        }
+        let fresh = crate::secrets::random_token(32);
+        insert_setting(conn, "signing_key", &fresh)?;
+        Ok(fresh)
+    })?;
+    Ok(key.into_bytes())
+}
+
+/// Records a staff action. Call inside the transaction that makes the change.
+pub fn audit(
+    conn: &mut AnyConnection,
+    actor_id: Option<i64>,
+    action: &str,
+    target_type: &str,
+    target_id: i64,
+    detail: &str,
+) -> QueryResult<()> {
+    diesel::insert_into(audit_log::table)
+        .values((
+            audit_log::actor_id.eq(actor_id),
+            audit_log::action.eq(action),
+            audit_log::target_type.eq(target_type),
+            audit_log::target_id.eq(target_id),
+            audit_log::detail.eq(detail),
+            audit_log::created_at.eq(db::now()),
+        ))
+        .execute(conn)
+        .map(drop)
+}
