@@ -18,7 +18,9 @@ fn main() -> std::process::ExitCode {
     match result {
         Ok(()) => std::process::ExitCode::SUCCESS,
         Err(e) => {
-            eprintln!("forum: {e:#}");
+            // Drivers' messages can span lines (libpq's do); an operator gets one.
+            let line = format!("{e:#}").split_whitespace().collect::<Vec<_>>().join(" ");
+            eprintln!("forum: {line}");
             std::process::ExitCode::FAILURE
         }
     }

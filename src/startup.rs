@@ -25,7 +25,7 @@ pub struct Application {
 impl Application {
     /// Migrates, seeds an empty database, binds the listener and starts the outbox worker.
     /// Must be called inside an actix runtime.
-    pub fn build(config: Config) -> anyhow::Result<Self> {
+    pub fn build(mut config: Config) -> anyhow::Result<Self> {
         let pool = crate::db::connect(&config.database, config.pool_size)?;
         let mut conn = pool.get().context("cannot get a database connection")?;
         if crate::seed::seed_if_empty(&mut conn)? {
@@ -37,7 +37,12 @@ impl Application {
         let listener = TcpListener::bind(&config.bind).with_context(|| {
             format!("cannot listen on {} (is another program using it? set FORUM_BIND)", config.bind)
         })?;
-        let port = listener.local_addr()?.port();
+        let address = listener.local_addr()?;
+        let port = address.port();
+        // Port 0 asks for any free port; links in emails must name the one we got.
+        if config.base_url == format!("http://{}", config.bind) && config.bind.ends_with(":0") {
+            config.base_url = format!("http://{address}");
+        }
 
         let transport = Transport::from_config(&config)?;
         if let Transport::Files(dir) = &transport {

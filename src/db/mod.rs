@@ -105,9 +105,6 @@ impl CustomizeConnection<AnyConnection, r2d2::Error> for SqlitePragmas {
 
 /// Runs pending migrations, then opens the pool. Every failure is one readable line.
 pub fn connect(backend: &Backend, pool_size: u32) -> anyhow::Result<Pool> {
-    if let Backend::Sqlite(path) = backend {
-        prepare_sqlite_file(path)?;
-    }
     migrate(backend)?;
     let pool = r2d2::Pool::builder()
         .max_size(pool_size)
@@ -120,7 +117,11 @@ pub fn connect(backend: &Backend, pool_size: u32) -> anyhow::Result<Pool> {
 }
 
 /// Applies every embedded migration that has not run yet.
+/// Creates the SQLite file (and its folder) first, so a permissions problem is named plainly.
 pub fn migrate(backend: &Backend) -> anyhow::Result<()> {
+    if let Backend::Sqlite(path) = backend {
+        prepare_sqlite_file(path)?;
+    }
     let mut conn = ConnectionManager { backend: backend.clone() }
         .connect()
         .map_err(|e| anyhow::anyhow!("{e}"))

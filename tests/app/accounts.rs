@@ -1,0 +1,198 @@
+//! Registration, email confirmation, sign-in, sign-out and password reset, as a member sees them.
+
+use crate::helpers::{PASSWORD, spawn_app};
+
+#[test]
+fn a_new_member_registers_confirms_by_email_signs_in_posts_and_another_member_reads_it() {
+    let app = spawn_app();
+    let ann = app.client();
+    let page = ann.register("ann@example.org", "Pink Tulip", PASSWORD);
+    assert_eq!(page.status, 200);
+    page.assert_contains("Check your email");
+
+    // Signed in but unconfirmed: reading works, posting does not yet.
+    ann.login("ann@example.org", PASSWORD).expect("can sign in before confirming");
+    let home = ann.get("/");
+    home.assert_contains("Please confirm your email address");
+    assert_eq!(ann.get("/g/hub/new").status, 403);
+
+    let link = app.wait_for_link("ann@example.org", "/verify-email/");
+    let confirmed = ann.get(&link);
+    assert_eq!(confirmed.status, 200);
+    confirmed.assert_contains("Email address confirmed");
+    ann.get("/").assert_lacks("Please confirm your email address");
+
+    let topic = ann.start_topic("hub", "Hello from a new member", "First time posting. **Nervous!**");
+    let (bob, _) = app.member("Bob Builder");
+    let seen = bob.get(&format!("/t/{topic}"));
+    assert_eq!(seen.status, 200);
+    seen.assert_contains("Hello from a new member");
+    seen.assert_contains("<strong>Nervous!</strong>");
+    seen.assert_contains("Pink Tulip");
+    // And anyone may read an open group without signing in.
+    app.client().get(&format!("/t/{topic}")).assert_contains("First time posting.");
+    app.client().get("/g/hub").assert_contains("Hello from a new member");
+}
+
+#[test]
+fn a_confirmation_link_works_once() {
+    let app = spawn_app();
+    let client = app.client();
+    client.register("once@example.org", "Once Only", PASSWORD);
+    let link = app.wait_for_link("once@example.org", "/verify-email/");
+    assert_eq!(client.get(&link).status, 303, "first use confirms and sends to sign-in");
+    let again = client.get(&link);
+    again.assert_contains("That link has expired");
+}
+
+#[test]
+fn registration_keeps_what_was_typed_and_explains_each_problem() {
+    let app = spawn_app();
+    let client = app.client();
+    let page = client
+        .post("/register", &[("email", "not-an-email"), ("display_name", "Sunny Days"), ("password", "password123")]);
+    assert_eq!(page.status, 422);
+    page.assert_contains("Enter an email address like name@example.com.");
+    page.assert_contains("one of the most common");
+    page.assert_contains("tick the box to accept them");
+    page.assert_contains("value=\"not-an-email\"");
+    page.assert_contains("value=\"Sunny Days\"");
+
+    let short = client.register("sunny@example.org", "Sunny Days", "short");
+    assert_eq!(short.status, 422);
+    short.assert_contains("at least 8 characters");
+    let long = "a".repeat(64) + " long enough";
+    assert_eq!(client.register("sunny@example.org", "Sunny Days", &long).status, 200, "64+ characters are allowed");
+}
+
+#[test]
+fn signing_up_again_with_a_known_address_reveals_nothing_and_tells_the_owner() {
+    let app = spawn_app();
+    let (_, email) = app.member("First Owner");
+    let stranger = app.client();
+    let page = stranger.register(&email, "Someone Else", PASSWORD);
+    assert_eq!(page.status, 200);
+    page.assert_contains("Check your email");
+    app.wait_for_email_containing(&email, "you already have one");
+    // The display name was not taken by the attempt.
+    let (_, _) = app.member("Someone Else");
+}
+
+#[test]
+fn display_names_are_unique_regardless_of_case() {
+    let app = spawn_app();
+    app.member("Daisy Chain");
+    let page = app.client().register("other@example.org", "daisy   CHAIN", PASSWORD);
+    assert_eq!(page.status, 422);
+    page.assert_contains("That display name is taken");
+    page.assert_contains("value=\"other@example.org\"");
+}
+
+#[test]
+fn wrong_password_and_unknown_email_get_the_same_answer() {
+    let app = spawn_app();
+    let (_, email) = app.member("Known Member");
+    let client = app.client();
+    let wrong = client.login(&email, "not my password at all").unwrap_err();
+    let unknown = client.login("nobody@example.org", "not my password at all").unwrap_err();
+    assert_eq!(wrong.status, 422);
+    assert_eq!(unknown.status, 422);
+    let message = "do not match an account";
+    wrong.assert_contains(message);
+    unknown.assert_contains(message);
+    wrong.assert_contains(&format!("value=\"{email}\""));
+}
+
+#[test]
+fn signing_out_ends_the_session_on_the_server() {
+    let app = spawn_app();
+    let (client, _) = app.member("Leaving Soon");
+    let cookie = client.get("/").body;
+    assert!(cookie.contains("Signed in as"));
+    let out = client.post("/logout", &[]);
+    assert_eq!(out.status, 303);
+    client.get("/").assert_contains("Sign in");
+    assert_eq!(client.get("/g/hub/new").status, 303, "signed-out visitors are sent to sign in");
+}
+
+#[test]
+fn a_forgotten_password_is_reset_by_email_once_and_other_sessions_end() {
+    let app = spawn_app();
+    let (laptop, email) = app.member("Forgetful Fern");
+    let phone = app.client();
+    let page = phone.post("/password-reset", &[("email", &email)]);
+    page.assert_contains("If ");
+    // The same answer for an address with no account.
+    phone
+        .post("/password-reset", &[("email", "ghost@example.org")])
+        .assert_contains("If ghost@example.org has an account");
+
+    let link = app.wait_for_link(&email, "/password-reset/");
+    let path = link.replacen(&app.base, "", 1);
+    assert_eq!(phone.get(&path).status, 200);
+    let mismatch = phone.post(&path, &[("password", "new garden gate"), ("confirm", "new garden gat")]);
+    assert_eq!(mismatch.status, 422);
+    mismatch.assert_contains("The two passwords are different");
+    let done = phone.post(&path, &[("password", "new garden gate"), ("confirm", "new garden gate")]);
+    assert_eq!(done.status, 303);
+    assert_eq!(done.location(), "/login?notice=password-set");
+
+    // Single use.
+    phone.get(&path).assert_contains("That link has expired");
+    // The old password no longer works; the new one does; the laptop was signed out.
+    assert!(phone.login(&email, PASSWORD).is_err());
+    assert!(phone.login(&email, "new garden gate").is_ok());
+    laptop.get("/").assert_contains("Sign in");
+}
+
+#[test]
+fn reset_tokens_are_stored_hashed_and_expire_within_an_hour() {
+    use diesel::prelude::*;
+    use forum::db::schema::account_tokens;
+    let app = spawn_app();
+    let (client, email) = app.member("Hashed Hazel");
+    client.post("/password-reset", &[("email", &email)]);
+    let link = app.wait_for_link(&email, "/password-reset/");
+    let token = link.rsplit('/').next().unwrap().to_owned();
+    let pool = crate::helpers::pool(&app);
+    let mut conn = pool.get().unwrap();
+    let rows: Vec<(String, chrono::NaiveDateTime, chrono::NaiveDateTime)> = account_tokens::table
+        .filter(account_tokens::purpose.eq("set_password"))
+        .select((account_tokens::token_hash, account_tokens::created_at, account_tokens::expires_at))
+        .load(&mut conn)
+        .unwrap();
+    assert_eq!(rows.len(), 1);
+    assert_ne!(rows[0].0, token, "the token itself is never stored");
+    assert_eq!(rows[0].0, forum::secrets::hash_token(&token));
+    assert!(rows[0].2 - rows[0].1 <= chrono::Duration::hours(1));
+}
+
+#[test]
+fn changed_ground_rules_are_accepted_again_on_the_next_visit() {
+    let app = spawn_app();
+    let (member, _) = app.member("Rule Reader");
+    let (admin, _) = app.admin("Site Admin");
+    let form = admin.get("/admin/ground-rules");
+    form.assert_contains("This is version 1.");
+    let published = admin.post("/admin/ground-rules", &[("body", "1. Be kind.\n2. **New:** no selling.")]);
+    assert_eq!(published.status, 303);
+
+    let next = member.get("/g/hub");
+    assert_eq!(next.status, 303);
+    assert!(next.location().starts_with("/rules?next="), "{}", next.location());
+    let rules = member.follow(&next);
+    rules.assert_contains("Our ground rules have changed");
+    rules.assert_contains("<strong>New:</strong> no selling.");
+    member.accept_rules();
+    assert_eq!(member.get("/g/hub").status, 200);
+
+    use diesel::prelude::*;
+    use forum::db::schema::users;
+    let pool = crate::helpers::pool(&app);
+    let accepted: Option<i32> = users::table
+        .filter(users::display_name.eq("Rule Reader"))
+        .select(users::rules_version)
+        .first(&mut pool.get().unwrap())
+        .unwrap();
+    assert_eq!(accepted, Some(2));
+}

@@ -1,0 +1,11 @@
+//! Integration tests: the real app on a random port, a real database (SQLite by default,
+//! PostgreSQL with TEST_DATABASE_URL), driven over HTTP. One test binary for fast builds.
+
+mod helpers;
+
+mod accounts;
+mod admin;
+mod groups;
+mod posting;
+mod security;
+mod storage;
