@@ -1,6 +1,6 @@
 //! The first admin, created from the command line, and what admins can change.
 
-use crate::helpers::{between, spawn_app};
+use crate::helpers::spawn_app;
 
 #[test]
 fn the_first_admin_sets_a_password_from_the_printed_link_and_manages_groups() {

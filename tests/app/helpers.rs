@@ -48,10 +48,10 @@ impl TestDb {
 
 impl Drop for TestDb {
     fn drop(&mut self) {
-        if let TestDb::Postgres { admin_url, name } = self {
-            if let Ok(mut conn) = diesel::pg::PgConnection::establish(admin_url) {
-                let _ = conn.batch_execute(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"));
-            }
+        if let TestDb::Postgres { admin_url, name } = self
+            && let Ok(mut conn) = diesel::pg::PgConnection::establish(admin_url)
+        {
+            let _ = conn.batch_execute(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"));
         }
     }
 }
@@ -361,13 +361,13 @@ fn decode_quoted_printable(raw: &str) -> String {
     while let Some(c) = chars.next() {
         if c == '=' {
             let hex: String = chars.clone().take(2).collect();
-            if hex.len() == 2 && hex.chars().all(|h| h.is_ascii_hexdigit()) {
-                if let Ok(byte) = u8::from_str_radix(&hex, 16) {
-                    out.push(byte as char);
-                    chars.next();
-                    chars.next();
-                    continue;
-                }
+            if hex.len() == 2
+                && let Ok(byte) = u8::from_str_radix(&hex, 16)
+            {
+                out.push(byte as char);
+                chars.next();
+                chars.next();
+                continue;
             }
         }
         out.push(c);
