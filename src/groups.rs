@@ -116,7 +116,7 @@ pub fn join(conn: &mut AnyConnection, group: &Group, user_id: i64) -> QueryResul
         return Ok(if status == STATUS_APPROVED { STATUS_APPROVED } else { STATUS_PENDING });
     }
     let status = if group.visibility() == Visibility::Private { STATUS_PENDING } else { STATUS_APPROVED };
-    diesel::insert_into(group_members::table)
+    let inserted = diesel::insert_into(group_members::table)
         .values((
             group_members::group_id.eq(group.id),
             group_members::user_id.eq(user_id),
@@ -124,8 +124,13 @@ pub fn join(conn: &mut AnyConnection, group: &Group, user_id: i64) -> QueryResul
             group_members::status.eq(status),
             group_members::created_at.eq(db::now()),
         ))
-        .execute(conn)?;
-    Ok(status)
+        .execute(conn);
+    match inserted {
+        Ok(_) => Ok(status),
+        // A second click raced the first: the first one's row stands.
+        Err(e) if db::is_unique_violation(&e) => Ok(STATUS_PENDING),
+        Err(e) => Err(e),
+    }
 }
 
 /// A pending request to join a private group, for the moderators' list.

@@ -135,6 +135,13 @@ pub struct Post {
     pub status: String,
 }
 
+impl Post {
+    /// Authors may change or delete what is live, waiting, or sent back to them.
+    pub fn editable_by_author(&self) -> bool {
+        matches!(self.status.as_str(), "live" | "pending" | "rejected")
+    }
+}
+
 pub fn post(conn: &mut AnyConnection, post_id: i64) -> QueryResult<Option<Post>> {
     posts::table.find(post_id).select(Post::as_select()).first(conn).optional()
 }
@@ -231,37 +238,84 @@ pub fn create_topic(
     Ok((topic_id, post_id))
 }
 
-/// Stores a reply. A live reply bumps the topic to the top of its group.
+/// Stores a reply. A live reply bumps the topic to the top of its group. The topic is re-read
+/// here, inside the transaction, so counters follow its current status.
 pub fn reply(
     conn: &mut AnyConnection,
     author_id: i64,
-    topic: &Topic,
+    topic_id: i64,
     body: &str,
     decision: &Decision,
 ) -> QueryResult<i64> {
     let now = db::now();
+    let topic = topics::table.find(topic_id).select(Topic::as_select()).first(conn)?;
     let post_id = insert_post(conn, topic.id, author_id, false, body, decision, now)?;
     if decision.post_status() == PostStatus::Live {
         diesel::update(topics::table.find(topic.id))
             .set((topics::reply_count.eq(topics::reply_count + 1), topics::last_post_at.eq(now)))
             .execute(conn)?;
-        count_in_group(conn, topic.group_id, 0, 1, Some(now))?;
+        if topic.status == LIVE {
+            count_in_group(conn, topic.group_id, 0, 1, Some(now))?;
+        }
     }
     Ok(post_id)
 }
 
+/// Moves a post to `new_status` if it is still in `expected` (so a double click or a race
+/// changes nothing twice), keeping the topic's status and every counter true:
+/// `topics.reply_count` counts live replies; a group counts its live topics and their live posts.
+/// Returns whether the post changed. Moderation actions use the same door.
+pub fn set_status(conn: &mut AnyConnection, post_id: i64, expected: &str, new_status: PostStatus) -> QueryResult<bool> {
+    let changed = diesel::update(posts::table.find(post_id).filter(posts::status.eq(expected)))
+        .set(posts::status.eq(new_status.as_str()))
+        .execute(conn)?;
+    if changed == 0 {
+        return Ok(false);
+    }
+    let was_live = expected == LIVE;
+    let is_live = new_status == PostStatus::Live;
+    let (is_opening, topic_id): (bool, i64) =
+        posts::table.find(post_id).select((posts::is_opening, posts::topic_id)).first(conn)?;
+    let topic = topics::table.find(topic_id).select(Topic::as_select()).first(conn)?;
+    if is_opening {
+        // A topic is shown exactly when its opening post is.
+        diesel::update(topics::table.find(topic.id)).set(topics::status.eq(new_status.as_str())).execute(conn)?;
+        let topic_posts = 1 + topic.reply_count;
+        match (topic.status == LIVE, is_live) {
+            (true, false) => count_in_group(conn, topic.group_id, -1, -topic_posts, None)?,
+            (false, true) => count_in_group(conn, topic.group_id, 1, topic_posts, Some(topic.last_post_at))?,
+            _ => {}
+        }
+    } else if was_live != is_live {
+        let delta = if is_live { 1 } else { -1 };
+        diesel::update(topics::table.find(topic.id))
+            .set(topics::reply_count.eq(topics::reply_count + delta))
+            .execute(conn)?;
+        if topic.status == LIVE {
+            count_in_group(conn, topic.group_id, 0, delta, None)?;
+        }
+    }
+    Ok(true)
+}
+
 /// Replaces a post's text (and the topic's title, for an opening post), keeping the previous
-/// version for moderators. The screening decision may take a live post back to the queue.
+/// version for moderators. Reads the post inside the transaction; returns false (and changes
+/// nothing) if it was deleted or removed meanwhile. The screening decision may take a live
+/// post back to the queue, or a held one live.
 pub fn edit(
     conn: &mut AnyConnection,
     editor_id: i64,
-    post: &Post,
-    topic: &Topic,
+    post_id: i64,
     title: Option<&str>,
     body: &str,
     decision: &Decision,
-) -> QueryResult<()> {
+) -> QueryResult<bool> {
     let now = db::now();
+    let post = posts::table.find(post_id).select(Post::as_select()).first(conn)?;
+    if !post.editable_by_author() {
+        return Ok(false);
+    }
+    let topic = topics::table.find(post.topic_id).select(Topic::as_select()).first(conn)?;
     diesel::insert_into(post_revisions::table)
         .values((
             post_revisions::post_id.eq(post.id),
@@ -271,12 +325,10 @@ pub fn edit(
             post_revisions::created_at.eq(now),
         ))
         .execute(conn)?;
-    let new_status = decision.post_status();
     diesel::update(posts::table.find(post.id))
         .set((
             posts::body_md.eq(body),
             posts::body_html.eq(crate::markdown::render(body)),
-            posts::status.eq(new_status.as_str()),
             posts::findings.eq(decision.findings_json()),
             posts::edited_at.eq(now),
         ))
@@ -284,43 +336,22 @@ pub fn edit(
     if let (true, Some(title)) = (post.is_opening, title) {
         diesel::update(topics::table.find(topic.id)).set(topics::title.eq(title)).execute(conn)?;
     }
-    if post.status == LIVE && new_status != PostStatus::Live {
-        take_off_pages(conn, post, topic, new_status)?;
+    let new_status = decision.post_status();
+    if post.status != new_status.as_str() {
+        set_status(conn, post.id, &post.status, new_status)?;
     }
-    Ok(())
+    Ok(true)
 }
 
 /// The author deletes their post (soft delete: the row stays for moderators and the audit).
-/// Deleting the opening post takes the whole topic off the pages.
-pub fn delete(conn: &mut AnyConnection, post: &Post, topic: &Topic) -> QueryResult<()> {
-    let was_live = post.status == LIVE;
-    diesel::update(posts::table.find(post.id)).set(posts::status.eq(PostStatus::Deleted.as_str())).execute(conn)?;
-    if was_live {
-        take_off_pages(conn, post, topic, PostStatus::Deleted)?;
-    } else if post.is_opening {
-        diesel::update(topics::table.find(topic.id))
-            .set(topics::status.eq(PostStatus::Deleted.as_str()))
-            .execute(conn)?;
+/// Deleting the opening post takes the whole topic off the pages. Returns false if the post
+/// was already gone (a second click).
+pub fn delete(conn: &mut AnyConnection, post_id: i64) -> QueryResult<bool> {
+    let post = posts::table.find(post_id).select(Post::as_select()).first(conn)?;
+    if !post.editable_by_author() {
+        return Ok(false);
     }
-    Ok(())
-}
-
-/// Keeps topic and group counters true when a live post stops being shown.
-fn take_off_pages(conn: &mut AnyConnection, post: &Post, topic: &Topic, new_status: PostStatus) -> QueryResult<()> {
-    if post.is_opening {
-        diesel::update(topics::table.find(topic.id)).set(topics::status.eq(new_status.as_str())).execute(conn)?;
-        if topic.status == LIVE {
-            count_in_group(conn, topic.group_id, -1, -(1 + topic.reply_count), None)?;
-        }
-    } else {
-        diesel::update(topics::table.find(topic.id))
-            .set(topics::reply_count.eq(topics::reply_count - 1))
-            .execute(conn)?;
-        if topic.status == LIVE {
-            count_in_group(conn, topic.group_id, 0, -1, None)?;
-        }
-    }
-    Ok(())
+    set_status(conn, post.id, &post.status, PostStatus::Deleted)
 }
 
 /// An earlier version of a post, for moderators.

@@ -34,6 +34,7 @@ impl Application {
         let signing_key = crate::site::signing_key(&mut conn, config.session_key.as_deref())?;
         drop(conn);
 
+        crate::accounts::password::warm_up();
         let listener = TcpListener::bind(&config.bind).with_context(|| {
             format!("cannot listen on {} (is another program using it? set FORUM_BIND)", config.bind)
         })?;

@@ -186,6 +186,13 @@ pub fn end_all_sessions(conn: &mut AnyConnection, user_id: i64) -> QueryResult<(
     diesel::delete(sessions::table.filter(sessions::user_id.eq(user_id))).execute(conn).map(drop)
 }
 
+/// Ends every session of the member but the one in use (after a password change).
+pub fn end_other_sessions(conn: &mut AnyConnection, user_id: i64, keep_session_id: i64) -> QueryResult<()> {
+    diesel::delete(sessions::table.filter(sessions::user_id.eq(user_id)).filter(sessions::id.ne(keep_session_id)))
+        .execute(conn)
+        .map(drop)
+}
+
 // ---- single-use tokens for email links ------------------------------------------------------
 
 /// Issues a single-use token; only its hash is stored.

@@ -36,6 +36,12 @@ pub fn verify(password: &str, stored: &str) -> bool {
 static DUMMY_HASH: LazyLock<String> =
     LazyLock::new(|| hash(&crate::secrets::random_token(16), 19 * 1024).unwrap_or_default());
 
+/// Computes the dummy hash now (at start-up), so the first unknown-email sign-in does not
+/// take longer than the others.
+pub fn warm_up() {
+    LazyLock::force(&DUMMY_HASH);
+}
+
 /// Spends the same effort as a real verification (the result is meaningless).
 pub fn verify_dummy(password: &str) {
     let _ = verify(password, &DUMMY_HASH);

@@ -220,6 +220,11 @@ where
     }
 }
 
+/// A unique constraint refused the write (e.g. a name taken a moment ago by someone else).
+pub fn is_unique_violation(e: &diesel::result::Error) -> bool {
+    matches!(e, diesel::result::Error::DatabaseError(diesel::result::DatabaseErrorKind::UniqueViolation, _))
+}
+
 /// The current time as stored in the database: UTC, to the microsecond (both backends keep that).
 pub fn now() -> chrono::NaiveDateTime {
     let now = chrono::Utc::now().naive_utc();

@@ -38,9 +38,15 @@ impl Transport {
                     .build(),
             ))),
             None => {
-                std::fs::create_dir_all(&config.mail_dir)
-                    .with_context(|| format!("cannot create the mail folder {}", config.mail_dir.display()))?;
-                Ok(Transport::Files(config.mail_dir.clone()))
+                let dir = &config.mail_dir;
+                std::fs::create_dir_all(dir)
+                    .with_context(|| format!("cannot create the mail folder {} (set FORUM_MAIL_DIR)", dir.display()))?;
+                // Find out now, not at the first email, if the folder is read-only.
+                let probe = dir.join(".write-test");
+                std::fs::write(&probe, b"").and_then(|()| std::fs::remove_file(&probe)).with_context(|| {
+                    format!("cannot write to the mail folder {} (set FORUM_MAIL_DIR)", dir.display())
+                })?;
+                Ok(Transport::Files(dir.clone()))
             }
         }
     }
@@ -60,6 +66,27 @@ impl Transport {
             }
         }
     }
+}
+
+/// Unsent, not failed for good, due, and not leased to a worker.
+#[allow(clippy::type_complexity)]
+fn due_now(
+    now: chrono::NaiveDateTime,
+) -> diesel::dsl::And<
+    diesel::dsl::And<
+        diesel::dsl::And<diesel::dsl::IsNull<outbox::sent_at>, diesel::dsl::IsNull<outbox::failed_at>>,
+        diesel::dsl::LtEq<outbox::next_attempt_at, chrono::NaiveDateTime>,
+    >,
+    diesel::dsl::Or<
+        diesel::dsl::IsNull<outbox::claimed_until>,
+        diesel::dsl::Lt<outbox::claimed_until, chrono::NaiveDateTime>,
+    >,
+> {
+    outbox::sent_at
+        .is_null()
+        .and(outbox::failed_at.is_null())
+        .and(outbox::next_attempt_at.le(now))
+        .and(outbox::claimed_until.is_null().or(outbox::claimed_until.lt(now)))
 }
 
 #[derive(Queryable)]
@@ -100,41 +127,44 @@ impl OutboxWorker {
     /// Claims and sends every due email; returns how many were attempted.
     pub fn deliver_due(&self) -> anyhow::Result<usize> {
         let mut conn = self.pool.get().context("no database connection")?;
-        let now = db::now();
-        let due: Vec<Queued> = outbox::table
-            .filter(outbox::sent_at.is_null())
-            .filter(outbox::failed_at.is_null())
-            .filter(outbox::next_attempt_at.le(now))
-            .filter(outbox::claimed_until.is_null().or(outbox::claimed_until.lt(now)))
+        let due: Vec<i64> = outbox::table
+            .filter(due_now(db::now()))
             .order((outbox::next_attempt_at.asc(), outbox::id.asc()))
-            .select((outbox::id, outbox::to_addr, outbox::subject, outbox::body_text, outbox::attempts))
+            .select(outbox::id)
             .limit(BATCH)
             .load(&mut conn)?;
         let mut attempted = 0;
-        for mail in due {
-            // The claim: only one worker's update matches while the lease is free.
-            let claimed = diesel::update(
-                outbox::table
-                    .find(mail.id)
-                    .filter(outbox::sent_at.is_null())
-                    .filter(outbox::claimed_until.is_null().or(outbox::claimed_until.lt(now))),
-            )
-            .set(outbox::claimed_until.eq(now + LEASE))
-            .execute(&mut conn)?;
+        for id in due {
+            // The claim: only one worker's update matches while the row is due and unleased.
+            // The time is taken afresh for each row, so a slow batch never hands out a lease
+            // that has already run out.
+            let now = db::now();
+            let claimed = diesel::update(outbox::table.find(id).filter(due_now(now)))
+                .set(outbox::claimed_until.eq(now + LEASE))
+                .execute(&mut conn)?;
             if claimed != 1 {
                 continue;
             }
             attempted += 1;
+            let mail: Queued = outbox::table
+                .find(id)
+                .select((outbox::id, outbox::to_addr, outbox::subject, outbox::body_text, outbox::attempts))
+                .first(&mut conn)?;
             match self.build(&mail).and_then(|m| self.transport.send(&m)) {
                 Ok(destination) => {
+                    // The body may hold a single-use link: it is not kept once delivered.
                     diesel::update(outbox::table.find(mail.id))
-                        .set((outbox::sent_at.eq(db::now()), outbox::claimed_until.eq(None::<chrono::NaiveDateTime>)))
+                        .set((
+                            outbox::sent_at.eq(db::now()),
+                            outbox::body_text.eq(""),
+                            outbox::claimed_until.eq(None::<chrono::NaiveDateTime>),
+                        ))
                         .execute(&mut conn)?;
                     tracing::info!(mail_id = mail.id, to = %destination, "email sent");
                 }
                 Err(error) => {
+                    // We hold the lease, so nobody else has changed `attempts` since we read it.
                     let attempts = mail.attempts + 1;
-                    let message = format!("{error:#}");
                     let (next, failed) = if attempts >= MAX_ATTEMPTS {
                         (db::now(), Some(db::now()))
                     } else {
@@ -145,11 +175,12 @@ impl OutboxWorker {
                             outbox::attempts.eq(attempts),
                             outbox::next_attempt_at.eq(next),
                             outbox::failed_at.eq(failed),
-                            outbox::last_error.eq(&message),
+                            outbox::last_error.eq(format!("{error:#}")),
                             outbox::claimed_until.eq(None::<chrono::NaiveDateTime>),
                         ))
                         .execute(&mut conn)?;
-                    tracing::warn!(mail_id = mail.id, attempts, error = %message, "email not sent");
+                    // The server's reply can quote the recipient: it stays in the table, not the log.
+                    tracing::warn!(mail_id = mail.id, attempts, "email not sent; will retry");
                 }
             }
         }

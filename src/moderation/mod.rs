@@ -4,6 +4,10 @@
 //! author, and reports why. The confidentiality checks, ground rules and safeguarding that fill
 //! it in belong to the moderation work; until then every draft goes live with no findings.
 
+pub mod detect;
+pub mod evaluation;
+mod names;
+
 use serde::{Deserialize, Serialize};
 
 use crate::accounts::Account;

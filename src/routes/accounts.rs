@@ -60,6 +60,7 @@ pub struct RegisterForm {
     #[serde(default)]
     password: String,
     accept_rules: Option<String>,
+    rules_version: Option<i32>,
 }
 
 async fn register_page(
@@ -118,10 +119,17 @@ pub async fn register(
 
     // Hash before looking anything up, so an existing address takes just as long.
     let hash = hash_password(&state, form.password).await?;
-    let rules_version = ctx.rules_version;
+    // The version the form showed; if the rules changed meanwhile, the member is asked to
+    // accept the new ones on their next visit.
+    let rules_version = form.rules_version.unwrap_or(0).min(ctx.rules_version);
     let st = state.clone();
     let (em, dn) = (email.clone(), display_name.clone());
     let outcome = db::write(&state.pool, move |conn| {
+        // The display name is checked first, so the answer never depends on whether the
+        // email address has an account.
+        if accounts::display_name_taken(conn, &name_key)? {
+            return Ok(Registered::NameTaken);
+        }
         if let Some((existing, _)) = accounts::find_by_email(conn, &em)? {
             let body = messages::AlreadyRegistered {
                 display_name: &existing.display_name,
@@ -132,10 +140,7 @@ pub async fn register(
             mail::enqueue(conn, &em, "You already have an account", &body)?;
             return Ok(Registered::Created);
         }
-        if accounts::display_name_taken(conn, &name_key)? {
-            return Ok(Registered::NameTaken);
-        }
-        let user_id = accounts::create(
+        let created = accounts::create(
             conn,
             NewAccount {
                 email: &em,
@@ -146,7 +151,13 @@ pub async fn register(
                 email_verified: false,
                 rules_version: (rules_version > 0).then_some(rules_version),
             },
-        )?;
+        );
+        let user_id = match created {
+            Ok(id) => id,
+            // Someone took the name (or the address) a moment ago.
+            Err(e) if db::is_unique_violation(&e) => return Ok(Registered::NameTaken),
+            Err(e) => return Err(e.into()),
+        };
         let token = accounts::issue_token(conn, user_id, TokenPurpose::VerifyEmail, accounts::VERIFY_EMAIL_TTL)?;
         let body =
             messages::VerifyEmail { display_name: &dn, link: &st.link(&format!("/verify-email/{token}")) }.render()?;
@@ -492,4 +503,79 @@ pub async fn reset(
     }
     tracing::info!(user_id = owner.id, "password set; all sessions ended");
     Ok(see_other("/login?notice=password-set"))
+}
+
+// ---- changing a known password -----------------------------------------------------------
+
+#[derive(Template)]
+#[template(path = "change_password.html")]
+struct ChangePasswordPage {
+    chrome: Chrome,
+    errors: FormErrors,
+    done: bool,
+}
+
+#[derive(Deserialize)]
+pub struct DoneQuery {
+    done: Option<String>,
+}
+
+pub async fn change_password_form(ctx: Ctx, query: web::Query<DoneQuery>) -> Result<HttpResponse, AppError> {
+    ctx.require_signed_in("/me/password")?;
+    html(&ChangePasswordPage { chrome: ctx.chrome(), errors: FormErrors::default(), done: query.done.is_some() })
+}
+
+#[derive(Deserialize)]
+pub struct ChangePasswordForm {
+    #[serde(default)]
+    current: String,
+    #[serde(default)]
+    password: String,
+    #[serde(default)]
+    confirm: String,
+}
+
+/// Needs the current password; ends the member's other sessions (this one stays signed in).
+pub async fn change_password(
+    ctx: Ctx,
+    state: web::Data<AppState>,
+    form: web::Form<ChangePasswordForm>,
+) -> Result<HttpResponse, AppError> {
+    let signed_in = ctx.require_signed_in("/me/password")?.clone();
+    let form = form.into_inner();
+    let email = signed_in.account.email.clone();
+    let stored = db::run(&state.pool, move |conn| Ok(accounts::find_by_email(conn, &email)?)).await?;
+    let current = form.current.clone();
+    let current_ok = web::block(move || match stored {
+        Some((_, Some(hash))) => password::verify(&current, &hash),
+        _ => false,
+    })
+    .await
+    .map_err(|e| AppError::Internal(anyhow::anyhow!("{e}")))?;
+    let mut errors = FormErrors::default();
+    if !current_ok {
+        errors.add("current", "That is not your current password.");
+    } else if let Some(why) =
+        password::weakness(&form.password, &signed_in.account.email, &signed_in.account.display_name)
+    {
+        errors.add("password", why);
+    } else if form.password != form.confirm {
+        errors.add("confirm", "The two new passwords are different. Type the same password twice.");
+    }
+    if !errors.is_empty() {
+        return render(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            &ChangePasswordPage { chrome: ctx.chrome(), errors, done: false },
+        );
+    }
+    let hash = hash_password(&state, form.password).await?;
+    let (user_id, session_id) = (signed_in.account.id, signed_in.session_id);
+    db::write(&state.pool, move |conn| {
+        accounts::set_password_hash(conn, user_id, &hash)?;
+        accounts::end_other_sessions(conn, user_id, session_id)?;
+        Ok(())
+    })
+    .await?;
+    tracing::info!(user_id, "password changed; other sessions ended");
+    Ok(see_other("/me/password?done=1"))
 }

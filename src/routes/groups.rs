@@ -53,8 +53,14 @@ pub async fn group_page(
     if !readable && group.visibility() != Visibility::Private {
         return Err(refuse_reading(&ctx, &group, &here));
     }
-    let page = query.number();
-    let pages = ((group.topic_count + posting::TOPICS_PER_PAGE - 1) / posting::TOPICS_PER_PAGE).max(1);
+    // Counts of a group the viewer cannot read never shape the answer (not even a 404 for a
+    // page number), so outsiders always get the same first page.
+    let (page, pages) = if readable {
+        let pages = ((group.topic_count + posting::TOPICS_PER_PAGE - 1) / posting::TOPICS_PER_PAGE).max(1);
+        (query.number(), pages)
+    } else {
+        (1, 1)
+    };
     if page > pages {
         return Err(AppError::NotFound);
     }
@@ -80,7 +86,7 @@ pub async fn group_page(
         membership,
         topics,
         page,
-        pages: if readable { pages } else { 1 },
+        pages,
         group,
     })
 }

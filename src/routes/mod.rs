@@ -28,6 +28,8 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .route("/password-reset", web::post().to(accounts::reset_request))
         .route("/password-reset/{token}", web::get().to(accounts::reset_form))
         .route("/password-reset/{token}", web::post().to(accounts::reset))
+        .route("/me/password", web::get().to(accounts::change_password_form))
+        .route("/me/password", web::post().to(accounts::change_password))
         .route("/g/{slug}", web::get().to(groups::group_page))
         .route("/g/{slug}/join", web::post().to(groups::join))
         .route("/g/{slug}/new", web::get().to(groups::new_topic_form))

@@ -124,7 +124,7 @@ pub async fn topic_page(
         }
         _ => String::new(),
     };
-    let page = query.page.unwrap_or(1).max(1);
+    let page = query.page.unwrap_or(1).clamp(1, crate::web::MAX_PAGE);
     let reply = ReplyBox { status: StatusCode::OK, errors: FormErrors::default(), draft };
     topic_response(&ctx, &state, topic, group, page, reply).await
 }
@@ -162,9 +162,8 @@ pub async fn reply(
         return topic_response(&ctx, &state, topic, group, last, reply).await;
     }
     let live = decision.outcome == Outcome::Live;
-    let t = topic.clone();
     let post_id =
-        db::write(&state.pool, move |conn| Ok(posting::reply(conn, account.id, &t, &body, &decision)?)).await?;
+        db::write(&state.pool, move |conn| Ok(posting::reply(conn, account.id, topic_id, &body, &decision)?)).await?;
     let last_page = if live {
         (topic.reply_count + 2 + posting::POSTS_PER_PAGE - 1) / posting::POSTS_PER_PAGE
     } else {
@@ -182,11 +181,12 @@ async fn own_post(ctx: &Ctx, state: &AppState, post_id: i64) -> Result<(Post, To
         Ok((post, topic, group))
     })
     .await?;
-    let visible_to_author = matches!(post.status.as_str(), "live" | "pending" | "rejected");
-    if !ctx.viewer.can_read(&group) || !visible_to_author {
+    let is_author = ctx.viewer.can_edit_post(post.author_id);
+    // Others may not know a post exists unless it is live.
+    if !ctx.viewer.can_read(&group) || !post.editable_by_author() || (!is_author && post.status != "live") {
         return Err(AppError::NotFound);
     }
-    if !ctx.viewer.can_edit_post(post.author_id) {
+    if !is_author {
         return Err(match ctx.viewer.signed_in {
             None => AppError::SignInRequired { next: format!("/p/{post_id}/edit") },
             Some(_) => AppError::Forbidden("Only the person who wrote a post can change or delete it."),
@@ -260,11 +260,15 @@ pub async fn edit(
         return render(StatusCode::UNPROCESSABLE_ENTITY, &page);
     }
     let (post_id, topic_id) = (post.id, topic.id);
-    db::write(&state.pool, move |conn| {
+    let saved = db::write(&state.pool, move |conn| {
         let title = title.as_deref().map(str::trim);
-        Ok(posting::edit(conn, account.id, &post, &topic, title, &body, &decision)?)
+        Ok(posting::edit(conn, account.id, post_id, title, &body, &decision)?)
     })
     .await?;
+    if !saved {
+        // Deleted or removed while the form was open.
+        return Err(AppError::NotFound);
+    }
     Ok(see_other(&format!("/t/{topic_id}#p{post_id}")))
 }
 
@@ -289,7 +293,8 @@ pub async fn delete_form(
 pub async fn delete(ctx: Ctx, state: web::Data<AppState>, path: web::Path<String>) -> Result<HttpResponse, AppError> {
     let (post, topic, group) = own_post(&ctx, &state, id(&path)?).await?;
     let destination = if post.is_opening { format!("/g/{}", group.slug) } else { format!("/t/{}", topic.id) };
-    db::write(&state.pool, move |conn| Ok(posting::delete(conn, &post, &topic)?)).await?;
+    let post_id = post.id;
+    db::write(&state.pool, move |conn| Ok(posting::delete(conn, post_id)?)).await?;
     Ok(see_other(&destination))
 }
 

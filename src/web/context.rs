@@ -115,9 +115,12 @@ impl FromRequest for Ctx {
             })
             .await?;
             let needs_rules = signed_in.as_ref().is_some_and(|s| s.account.rules_version.unwrap_or(0) < rules_version);
-            if needs_rules && req.method() == actix_web::http::Method::GET && !exempt_from_rules(req.path()) {
-                let back = crate::web::urlencode(&req.uri().to_string());
-                return Err(AppError::Redirect(format!("/rules?next={back}")));
+            if needs_rules && !exempt_from_rules(req.path()) {
+                // Nothing is posted under rules the member has not accepted; a page they were
+                // reading is shown again after they accept.
+                let back =
+                    if req.method() == actix_web::http::Method::GET { req.uri().to_string() } else { "/".into() };
+                return Err(AppError::Redirect(format!("/rules?next={}", crate::web::urlencode(&back))));
             }
             let ctx = Ctx { viewer: Viewer { signed_in }, csrf, rules_version };
             req.extensions_mut().insert(ctx.clone());

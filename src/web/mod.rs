@@ -70,7 +70,13 @@ pub fn urlencode(value: &str) -> String {
 /// Only local paths are followed after sign-in, so a link cannot bounce people to another site.
 pub fn safe_next(next: Option<&str>) -> String {
     match next {
-        Some(n) if n.starts_with('/') && !n.starts_with("//") && !n.contains('\\') => n.to_owned(),
+        // Printable ASCII only: browsers drop tabs and newlines, so "/\t/evil.example" would
+        // become "//evil.example", another site.
+        Some(n)
+            if n.starts_with('/') && !n.starts_with("//") && n.chars().all(|c| c.is_ascii_graphic() && c != '\\') =>
+        {
+            n.to_owned()
+        }
         _ => "/".to_owned(),
     }
 }
@@ -93,7 +99,10 @@ impl FormErrors {
     }
 }
 
-/// `?page=N`, clamped to at least 1.
+/// Page numbers beyond this are not served (and cannot overflow an OFFSET).
+pub const MAX_PAGE: i64 = 1_000_000;
+
+/// `?page=N`, clamped to 1..=MAX_PAGE.
 #[derive(Debug, serde::Deserialize)]
 pub struct PageQuery {
     pub page: Option<i64>,
@@ -101,7 +110,7 @@ pub struct PageQuery {
 
 impl PageQuery {
     pub fn number(&self) -> i64 {
-        self.page.unwrap_or(1).max(1)
+        self.page.unwrap_or(1).clamp(1, MAX_PAGE)
     }
 }
 
@@ -125,6 +134,8 @@ mod tests {
         assert_eq!(safe_next(Some("//evil.example")), "/");
         assert_eq!(safe_next(Some("https://evil.example")), "/");
         assert_eq!(safe_next(Some("/\\evil.example")), "/");
+        assert_eq!(safe_next(Some("/\t/evil.example")), "/");
+        assert_eq!(safe_next(Some("/\r\nSet-Cookie: x=1")), "/");
         assert_eq!(safe_next(None), "/");
     }
 }

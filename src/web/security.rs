@@ -38,11 +38,15 @@ pub async fn guard(
         .filter(|v| v.len() == 64 && v.bytes().all(|b| b.is_ascii_hexdigit()));
     let fresh_cookie = existing.is_none();
     let cookie_value = existing.unwrap_or_else(|| secrets::random_token(32));
-    req.extensions_mut().insert(CsrfToken(secrets::sign(&state.signing_key, &cookie_value)));
-    let signed_in = req.cookie(state.session_cookie()).is_some();
+    // The token also covers the session cookie, so a token obtained in another session (or
+    // a planted cookie) is worthless once the member signs in.
+    let session = req.cookie(state.session_cookie()).map(|c| c.value().to_owned());
+    let signed_in = session.is_some();
+    let bound = format!("{cookie_value}.{}", session.unwrap_or_default());
+    req.extensions_mut().insert(CsrfToken(secrets::sign(&state.signing_key, &bound)));
 
     let early = if req.method() == Method::POST {
-        check_post(&mut req, &state, &cookie_value, fresh_cookie).await.err()
+        check_post(&mut req, &state, &bound, fresh_cookie).await.err()
     } else {
         None
     };
@@ -100,7 +104,7 @@ pub async fn guard(
 async fn check_post(
     req: &mut ServiceRequest,
     state: &AppState,
-    cookie_value: &str,
+    bound: &str,
     fresh_cookie: bool,
 ) -> Result<(), AppError> {
     if let Some(length) =
@@ -117,8 +121,7 @@ async fn check_post(
         }
     })?;
     let submitted = url::form_urlencoded::parse(&body).find(|(k, _)| k == "csrf").map(|(_, v)| v.into_owned());
-    let valid =
-        !fresh_cookie && submitted.is_some_and(|token| secrets::verify(&state.signing_key, cookie_value, &token));
+    let valid = !fresh_cookie && submitted.is_some_and(|token| secrets::verify(&state.signing_key, bound, &token));
     if !valid {
         tracing::warn!(route = %req.match_pattern().unwrap_or_default(), "POST refused: missing or wrong CSRF token");
         return Err(AppError::Csrf);

@@ -76,6 +76,12 @@ fn signing_up_again_with_a_known_address_reveals_nothing_and_tells_the_owner() {
     app.wait_for_email_containing(&email, "you already have one");
     // The display name was not taken by the attempt.
     let (_, _) = app.member("Someone Else");
+    // A taken display name gets the same answer whether or not the address has an account.
+    let known = stranger.register(&email, "Someone Else", PASSWORD);
+    let unknown = stranger.register("unknown@example.org", "Someone Else", PASSWORD);
+    assert_eq!((known.status, unknown.status), (422, 422));
+    known.assert_contains("That display name is taken");
+    unknown.assert_contains("That display name is taken");
 }
 
 #[test]
@@ -106,13 +112,38 @@ fn wrong_password_and_unknown_email_get_the_same_answer() {
 #[test]
 fn signing_out_ends_the_session_on_the_server() {
     let app = spawn_app();
-    let (client, _) = app.member("Leaving Soon");
-    let cookie = client.get("/").body;
-    assert!(cookie.contains("Signed in as"));
+    let (client, email) = app.member("Leaving Soon");
+    let session = crate::helpers::session_pair(&client.login(&email, PASSWORD).unwrap());
+    crate::helpers::get_with_cookie(&app, "/", &session).assert_contains("Signed in as");
     let out = client.post("/logout", &[]);
     assert_eq!(out.status, 303);
     client.get("/").assert_contains("Sign in");
     assert_eq!(client.get("/g/hub/new").status, 303, "signed-out visitors are sent to sign in");
+    // A copy of the old cookie no longer opens the session.
+    crate::helpers::get_with_cookie(&app, "/", &session).assert_lacks("Signed in as");
+}
+
+#[test]
+fn changing_a_password_needs_the_current_one_and_signs_out_other_devices() {
+    let app = spawn_app();
+    let (laptop, email) = app.member("Careful Changer");
+    let phone = app.client();
+    phone.login(&email, PASSWORD).unwrap();
+    let wrong = laptop.post(
+        "/me/password",
+        &[("current", "not it at all"), ("password", "a new long phrase"), ("confirm", "a new long phrase")],
+    );
+    assert_eq!(wrong.status, 422);
+    wrong.assert_contains("That is not your current password.");
+    let done = laptop.post(
+        "/me/password",
+        &[("current", PASSWORD), ("password", "a new long phrase"), ("confirm", "a new long phrase")],
+    );
+    assert_eq!(done.status, 303);
+    laptop.follow(&done).assert_contains("Your password is changed");
+    phone.get("/").assert_contains("Sign in");
+    assert!(app.client().login(&email, PASSWORD).is_err());
+    assert!(app.client().login(&email, "a new long phrase").is_ok());
 }
 
 #[test]
@@ -165,6 +196,12 @@ fn reset_tokens_are_stored_hashed_and_expire_within_an_hour() {
     assert_ne!(rows[0].0, token, "the token itself is never stored");
     assert_eq!(rows[0].0, forum::secrets::hash_token(&token));
     assert!(rows[0].2 - rows[0].1 <= chrono::Duration::hours(1));
+    // Nor is it kept in the outbox once the email has gone.
+    use forum::db::schema::outbox;
+    let bodies: Vec<String> =
+        outbox::table.filter(outbox::sent_at.is_not_null()).select(outbox::body_text).load(&mut conn).unwrap();
+    assert!(!bodies.is_empty());
+    assert!(bodies.iter().all(|b| !b.contains(&token)), "a sent email's link stays in the database");
 }
 
 #[test]
@@ -183,8 +220,13 @@ fn changed_ground_rules_are_accepted_again_on_the_next_visit() {
     let rules = member.follow(&next);
     rules.assert_contains("Our ground rules have changed");
     rules.assert_contains("<strong>New:</strong> no selling.");
+    // Nothing is posted under rules not yet accepted.
+    let refused = member.post("/g/hub/new", &[("title", "Sneaky"), ("body", "Posted without accepting")]);
+    assert_eq!(refused.status, 303);
+    assert!(refused.location().starts_with("/rules"), "{}", refused.location());
     member.accept_rules();
     assert_eq!(member.get("/g/hub").status, 200);
+    app.client().get("/g/hub").assert_lacks("Sneaky");
 
     use diesel::prelude::*;
     use forum::db::schema::users;

@@ -42,6 +42,8 @@ fn private_content_is_invisible_to_everyone_but_approved_members() {
         let group = viewer.get("/g/secondaries");
         assert_eq!(group.status, 200, "the group's purpose is public so people can ask to join");
         group.assert_lacks("Scan results tomorrow");
+        // Even a page number beyond the group's topics says nothing about how many there are.
+        assert_eq!(viewer.get("/g/secondaries?page=5").status, 200);
         let page = viewer.get(&format!("/t/{topic}"));
         assert_eq!(page.status, 404, "not 403: the viewer may not know it exists");
         page.assert_lacks("Scan results tomorrow");

@@ -300,10 +300,19 @@ impl Client {
         self.get(page.location())
     }
 
+    /// Fills in and sends the registration form, as shown (with the rules version it showed).
     pub fn register(&self, email: &str, name: &str, password: &str) -> Page {
+        let form = self.get("/register");
+        let version = between(&form.body, "name=\"rules_version\" value=\"", "\"").expect("rules version on the form");
         self.post(
             "/register",
-            &[("email", email), ("display_name", name), ("password", password), ("accept_rules", "yes")],
+            &[
+                ("email", email),
+                ("display_name", name),
+                ("password", password),
+                ("accept_rules", "yes"),
+                ("rules_version", &version),
+            ],
         )
     }
 
@@ -335,6 +344,19 @@ impl Client {
         assert_eq!(page.status, 303, "reply failed: {}", page.body);
         page.location().rsplit("#p").next().and_then(|id| id.parse().ok()).expect("redirect to the reply")
     }
+}
+
+/// A request from a fresh browser that sends exactly `cookie` (e.g. a replayed session).
+pub fn get_with_cookie(app: &TestApp, path: &str, cookie: &str) -> Page {
+    let agent: ureq::Agent = ureq::Agent::config_builder().max_redirects(0).http_status_as_error(false).build().into();
+    Client::read(agent.get(format!("{}{}", app.base, path)).header("Cookie", cookie).call().expect("GET sent"))
+}
+
+/// The `session=…` pair a sign-in response set.
+pub fn session_pair(signed_in: &Page) -> String {
+    let cookie =
+        signed_in.headers_named("set-cookie").into_iter().find(|c| c.starts_with("session=")).expect("session cookie");
+    cookie.split(';').next().unwrap_or_default().to_owned()
 }
 
 /// The number at the end of the last link to `prefix…` that comes before `marker` in `html`,

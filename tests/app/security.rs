@@ -39,6 +39,10 @@ fn session_cookies_are_http_only_same_site_and_renewed_at_sign_in() {
         between(&renewed, "session=", ";"),
         "a new session id at every sign-in"
     );
+    // Signing in again from this browser ended the session it had.
+    let old = cookie.split(';').next().unwrap();
+    crate::helpers::get_with_cookie(&app, "/", old).assert_lacks("Signed in as");
+    crate::helpers::get_with_cookie(&app, "/", renewed.split(';').next().unwrap()).assert_contains("Signed in as");
 }
 
 #[test]
@@ -165,7 +169,9 @@ fn a_chosen_session_id_is_never_adopted() {
     let app = spawn_app();
     let (_, email) = app.member("Fixed Fiona");
     let agent: ureq::Agent = ureq::Agent::config_builder().max_redirects(0).http_status_as_error(false).build().into();
-    let mut form = agent.get(format!("{}/login", app.base)).call().unwrap();
+    // The victim's browser carries a session cookie the attacker planted, on every request.
+    let mut form =
+        agent.get(format!("{}/login", app.base)).header("Cookie", "session=attacker-chosen-value").call().unwrap();
     let body = form.body_mut().read_to_string().unwrap();
     let token = between(&body, "name=\"csrf\" value=\"", "\"").unwrap();
     let csrf_cookie = form.headers().get("set-cookie").unwrap().to_str().unwrap().split(';').next().unwrap().to_owned();
@@ -182,4 +188,7 @@ fn a_chosen_session_id_is_never_adopted() {
         .find(|c| c.starts_with("session="))
         .unwrap();
     assert!(!session.contains("attacker-chosen-value"));
+    // The planted value opens nothing; the one the server chose does.
+    crate::helpers::get_with_cookie(&app, "/", "session=attacker-chosen-value").assert_lacks("Signed in as");
+    crate::helpers::get_with_cookie(&app, "/", session.split(';').next().unwrap()).assert_contains("Signed in as");
 }
