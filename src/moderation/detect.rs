@@ -240,8 +240,11 @@ fn nhs_numbers(text: &str, found: &mut Vec<Found>) {
         }
         let before = window_before(text, m.start(), 60);
         let after = window_after(text, m.end(), 30);
-        let says_nhs = before.contains("nhs") || after.contains("nhs");
-        let says_other = NOT_NHS_CONTEXT.iter().any(|w| before.contains(w));
+        // The nearest label wins: "hospital no. 123… and my NHS no. 943…" is an NHS number.
+        let nhs_at = before.rfind("nhs");
+        let other_at = NOT_NHS_CONTEXT.iter().filter_map(|w| before.rfind(w)).max();
+        let says_nhs = nhs_at.is_some_and(|n| other_at.is_none_or(|o| n > o)) || after.contains("nhs");
+        let says_other = other_at.is_some_and(|o| nhs_at.is_none_or(|n| o > n));
         let grouped = m.as_str().len() > 10;
         // The NHS writes its numbers 3-3-4; plain ten digits need the context to say so.
         if (says_nhs || grouped) && !says_other {
@@ -254,28 +257,55 @@ fn nhs_numbers(text: &str, found: &mut Vec<Found>) {
 
 static HOSPITAL: LazyLock<Regex> = LazyLock::new(|| {
     regex(concat!(
-        r"(?i:\b(?:hospital|hosp\.?|unit|patient|case|medical\s+record|record|clinic|mrn|m\.r\.n\.?|k)",
-        r"(?:\s*(?:no\.?|number|num|id|#|ref))?)",
-        r"(?:\s*(?:is|was|:|#|-|=|\(|of)\s*)*",
-        r"((?:[A-Z]{1,4}[ \-]?)?\d[\d ]{3,11}\d|[A-Z]{1,4}\d{4,10}[A-Z]?)\b",
+        // What the number is called: "hospital number", "hosp no", "MRN", "unit no.", "PAS number"…
+        r"(?i:\b(?P<label>(?:hospital|hosp\.?|unit|patient|case|medical\s+record|record|pas|mrn|m\.r\.n\.?)",
+        r"(?:\s*(?:no\.?|number|num|id|#|ref))?))",
+        // …then a few words at most, in the same sentence ("on her wristband is", "(it's")…
+        r"(?P<filler>[^.?!\n\d]{0,30}?)",
+        // …then the identifier: letters and at least four digits.
+        r"(?P<id>(?i:[A-Z]{1,4})[ \-]?\d[\d \-]{2,11}\d|\d[\d \-]{3,11}\d)\b",
     ))
 });
 
+/// Words that make a label name an identifier rather than a place ("the hospital" is not one).
+const IDENTIFIER_WORDS: &[&str] = &["no", "number", "num", "id", "#", "mrn", "m.r.n", "ref", "pas"];
+
 fn hospital_numbers(text: &str, found: &mut Vec<Found>) {
-    for caps in HOSPITAL.captures_iter(text) {
-        let (Some(whole), Some(id)) = (caps.get(0), caps.get(1)) else { continue };
-        let label = &text[whole.start()..id.start()].to_lowercase();
-        // Only identifiers that something calls a number: "hospital number", "MRN", "unit no.".
-        let named = ["no", "number", "num", "id", "#", "mrn", "m.r.n", "ref"].iter().any(|w| label.contains(w));
-        if !named {
-            continue;
+    scan(&HOSPITAL, text, |caps| {
+        let (Some(label_match), Some(filler), Some(id)) = (caps.name("label"), caps.name("filler"), caps.name("id"))
+        else {
+            return Ok(());
+        };
+        let resume = label_match.end();
+        let label = label_match.as_str().to_lowercase();
+        let named = label.split(|c: char| c.is_whitespace() || c == '.').any(|w| IDENTIFIER_WORDS.contains(&w))
+            || label.starts_with("mrn")
+            || label.starts_with("m.r.n");
+        // The filler may not start a new thought that carries its own number ("and my NHS no.").
+        let filler = filler.as_str().to_lowercase();
+        if !named || filler.contains("nhs") || filler.contains(" and ") {
+            return Err(resume);
         }
-        let digits = id.as_str().bytes().filter(u8::is_ascii_digit).count();
-        if digits >= 4 {
-            let trimmed_end = id.start() + id.as_str().trim_end().len();
-            push(found, id.start(), trimmed_end, SpanType::HospitalNumber);
+        // A lower-case word before a space is not a prefix: "is 40021877" is "40021877".
+        let mut start = id.start();
+        let id_text = id.as_str();
+        if let Some((prefix, rest)) = id_text.split_once(' ')
+            && prefix.chars().all(char::is_alphabetic)
+            && !prefix.chars().all(|c| c.is_ascii_uppercase())
+        {
+            start += prefix.len() + 1;
+            if !rest.starts_with(|c: char| c.is_ascii_digit()) {
+                return Err(resume);
+            }
         }
-    }
+        let id_text = text[start..id.end()].trim_end_matches([' ', '-']);
+        let digits = id_text.bytes().filter(u8::is_ascii_digit).count();
+        if digits < 5 {
+            return Err(resume);
+        }
+        push(found, start, start + id_text.len(), SpanType::HospitalNumber);
+        Ok(())
+    });
 }
 
 // ---- dates of birth ------------------------------------------------------------------------
@@ -284,16 +314,83 @@ const MONTH: &str = r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|ju
 
 static DOB: LazyLock<Regex> = LazyLock::new(|| {
     let date = format!(
-        r"(\d{{1,2}}\s*[/.\-]\s*\d{{1,2}}\s*[/.\-]\s*(?:\d{{4}}|\d{{2}})|\d{{4}}-\d{{2}}-\d{{2}}|\d{{1,2}}(?:st|nd|rd|th)?\s+(?:of\s+)?{MONTH},?\s+(?:\d{{4}}|'?\d{{2}})|{MONTH}\s+\d{{1,2}}(?:st|nd|rd|th)?,?\s+\d{{4}})"
+        r"(?P<date>\d{{1,2}}\s*[/.\-]\s*\d{{1,2}}\s*[/.\-]\s*(?:\d{{4}}|\d{{2}})|\d{{4}}-\d{{2}}-\d{{2}}|\d{{1,2}}(?:st|nd|rd|th)?\s+(?:of\s+)?{MONTH},?\s+(?:\d{{4}}|'?\d{{2}})|{MONTH}\s+\d{{1,2}}(?:st|nd|rd|th)?,?\s+\d{{4}})"
     );
     regex(&format!(
-        r"(?i)\b(?:d\.?\s?o\.?\s?b\.?|date\s+of\s+birth|birth\s*date|birthday(?:\s+is|\s+was)?|born(?:\s+on)?)(?:\s*(?:is|was|:|-|=|\(|the|on)\s*)*\s*{date}"
+        r"(?i)\b(?:d\.?\s?o\.?\s?b\.?|date\s+of\s+birth|birth\s*date|birthday(?:\s+is|\s+was)?|born(?:\s+on)?)(?P<filler>[^.?!\n\d]{{0,30}}?){date}"
     ))
 });
 
+/// Words between "DOB" and a date that say the date is about something else.
+const OTHER_DATES: &[&str] = &[
+    "appointment",
+    "appt",
+    "scan",
+    "surgery",
+    "operation",
+    " op ",
+    "result",
+    "diagnos",
+    "booked",
+    "clinic",
+    "chemo",
+    "radio",
+    "mammo",
+    "biopsy",
+    "dated",
+    "due",
+    "until",
+    "since",
+    "next",
+    "last",
+    "sent",
+    "letter",
+];
+
+/// Any full date, for the second look below.
+static ANY_DATE: LazyLock<Regex> = LazyLock::new(|| {
+    regex(&format!(
+        r"(?i)\b(?:\d{{1,2}}\s*[/.\-]\s*\d{{1,2}}\s*[/.\-]\s*(?P<y4>\d{{4}}|\d{{2}})|\d{{1,2}}(?:st|nd|rd|th)?\s+(?:of\s+)?{MONTH},?\s+(?P<y2>\d{{4}}))\b"
+    ))
+});
+
+/// The year of a date, if it is one a member could have been born in (adults, 1915 to 2010).
+fn birth_year(caps: &regex::Captures<'_>) -> bool {
+    let Some(year) = caps.name("y4").or_else(|| caps.name("y2")) else { return false };
+    let Ok(mut y) = year.as_str().parse::<u32>() else { return false };
+    if year.as_str().len() == 2 {
+        y += if y > 20 { 1900 } else { 2000 };
+    }
+    (1915..=2010).contains(&y)
+}
+
 fn dates_of_birth(text: &str, found: &mut Vec<Found>) {
+    second_look_for_birth_dates(text, found);
     for caps in DOB.captures_iter(text) {
-        if let Some(date) = caps.get(1) {
+        let (Some(filler), Some(date)) = (caps.name("filler"), caps.name("date")) else { continue };
+        // "DOB … appointment on 14/03" must not turn the appointment into a birth date.
+        let filler = filler.as_str().to_lowercase();
+        if OTHER_DATES.iter().any(|w| filler.contains(w)) {
+            continue;
+        }
+        push(found, date.start(), date.end(), SpanType::DateOfBirth);
+    }
+}
+
+/// "They asked for my date of birth and NHS number. I gave them 03/11/1971": a date with a
+/// birth year, in a post that talked about birth dates shortly before, is one — unless the words
+/// right before it say it is an appointment or a diagnosis.
+fn second_look_for_birth_dates(text: &str, found: &mut Vec<Found>) {
+    for caps in ANY_DATE.captures_iter(text) {
+        let Some(date) = caps.get(0) else { continue };
+        if !birth_year(&caps) {
+            continue;
+        }
+        let before = window_before(text, date.start(), 160);
+        let talks_of_birth =
+            ["dob", "d.o.b", "date of birth", "birth date", "birthday", "born"].iter().any(|w| before.contains(w));
+        let near = window_before(text, date.start(), 30);
+        if talks_of_birth && !OTHER_DATES.iter().any(|w| near.contains(w)) {
             push(found, date.start(), date.end(), SpanType::DateOfBirth);
         }
     }
@@ -392,8 +489,9 @@ fn postcodes(text: &str, found: &mut Vec<Found>) {
 
 static ADDRESS: LazyLock<Regex> = LazyLock::new(|| {
     regex(concat!(
+        r"(?:\bThe\s+[A-Z][a-z]+,\s+)?",
         r"\b(?:(?:Flat|flat|Apartment|Apt|Unit)\s+\d{1,4}[A-Za-z]?,?\s+)?",
-        r"\d{1,4}[A-Za-z]?,?\s+",
+        r"(?:\d{1,4}/)?\d{1,4}[A-Za-z]?,?\s+",
         r"(?:(?:[A-Z][a-z'’]+|[A-Z]{2,})\s+){1,3}",
         r"(?i:road|rd|street|st|avenue|ave|lane|ln|close|drive|way|crescent|cres|grove|place|terrace|",
         r"gardens|gdns|court|square|sq|hill|park|mews|row|walk|view|rise|parade|green|vale|",
@@ -403,6 +501,10 @@ static ADDRESS: LazyLock<Regex> = LazyLock::new(|| {
 
 fn addresses(text: &str, found: &mut Vec<Found>) {
     for m in ADDRESS.find_iter(text) {
+        // "14:20, Fulham Road site": the number is a time.
+        if text[..m.start()].ends_with(':') {
+            continue;
+        }
         let mut end = m.end();
         if text[..end].ends_with('.') {
             end -= 1;
@@ -418,13 +520,13 @@ const NAME: &str = r"(?:Ma?c[A-Z][a-z]+|O['’][A-Z][a-z]+|[A-Z][a-z]+(?:[-'’]
 
 static TITLED: LazyLock<Regex> = LazyLock::new(|| {
     regex(&format!(
-        r"\b(?:Mr|Mrs|Ms|Miss|Mx|Dr|Doctor|Prof|Professor|Sister|Nurse|Sr|Rev|Reverend|Dame|Sir|Lady|Lord)\.?\s+({NAME})(?:\s+({NAME}))?(?:\s+({NAME}))?"
+        r"\b(?:Mr|Mrs|Ms|Miss|Mx|Dr|Doctor|Prof|Professor|Sister|Nurse|Sr|Rev|Reverend|Dame|Sir|Lady|Lord)\.?\s+((?:[A-Z]\.\s*)?{NAME})(?:\s+({NAME}))?(?:\s+({NAME}))?"
     ))
 });
 
 static REPORTED: LazyLock<Regex> = LazyLock::new(|| {
     regex(&format!(
-        r"(?i:\b(?:husband|wife|partner|mum|mother|dad|father|sister|brother|daughter|son|friend|neighbou?r|colleague|boss|aunt(?:ie)?|uncle|cousin|niece|nephew|grandma|grandad|granddad|grandmother|grandfather|nan|gran|fianc[ée]e?|consultant|surgeon|oncologist|radiologist|radiographer|mammographer|nurse|gp|doctor|registrar|physio|receptionist|anaesthetist|pharmacist|midwife|patient|lady|woman|man|called|named|name\s+is|name\s+was|by|from|with|see|saw|ask\s+for|manager)\b)(?:\s*,\s*|\s+)(?:(?i:is|was)\s+)?({NAME})\s+({NAME})"
+        r"(?i:\b(?:husband|wife|partner|mum|mother|dad|father|sister|brother|daughter|son|friend|neighbou?r|colleague|boss|aunt(?:ie)?|uncle|cousin|niece|nephew|grandma|grandad|granddad|grandmother|grandfather|nan|gran|fianc[ée]e?|consultant|surgeon|oncologist|radiologist|radiographer|mammographer|nurse|gp|doctor|registrar|physio|receptionist|anaesthetist|pharmacist|midwife|patient|lady|woman|man|called|named|name\s+is|name\s+was|by|from|with|see|saw|ask\s+for|manager|contact|ring|call|phone|text|email|thank|thanks\s+to|ask|dear|re:?|patient:?|name:?|i'?m|i\s+am|this\s+is)\b)(?:\s*,\s*|\s+)(?:(?i:is|was)\s+)?({NAME})\s+({NAME})"
     ))
 });
 
@@ -435,11 +537,59 @@ fn is_display_name(candidate: &str, allow: &Allow) -> bool {
     allow.display_names.contains(&lower)
 }
 
+/// Words after a name that make it the name of a place: "Sir Robert Ogden Centre", "Mary Seacole ward".
+const PLACE_WORDS: &[&str] = &[
+    "centre",
+    "center",
+    "hospital",
+    "ward",
+    "unit",
+    "house",
+    "building",
+    "wing",
+    "suite",
+    "hospice",
+    "clinic",
+    "macmillan",
+    "trust",
+    "institute",
+    "foundation",
+    "road",
+    "street",
+    "lane",
+    "avenue",
+    "library",
+    "school",
+];
+
+fn names_a_place(text: &str, end: usize) -> bool {
+    let next = text[end..].split_whitespace().next().unwrap_or("").trim_matches(|c: char| !c.is_alphanumeric());
+    PLACE_WORDS.contains(&next.to_lowercase().as_str())
+}
+
+/// Runs `re` over `text` like `captures_iter`, but when `accept` rejects a candidate the scan
+/// resumes inside it (at the byte it returns), so a rejected "Ring Pauline" does not hide
+/// "Pauline Fairbairn".
+fn scan(re: &Regex, text: &str, mut accept: impl FnMut(&regex::Captures<'_>) -> Result<(), usize>) {
+    let mut pos = 0;
+    while pos < text.len() {
+        let Some(caps) = re.captures_at(text, pos) else { break };
+        let whole = caps.get(0).map_or(text.len(), |m| m.end());
+        pos = match accept(&caps) {
+            Ok(()) => whole,
+            Err(resume) => resume.max(pos + 1),
+        };
+        while pos < text.len() && !text.is_char_boundary(pos) {
+            pos += 1;
+        }
+    }
+}
+
 fn people(text: &str, allow: &Allow, found: &mut Vec<Found>) {
-    for caps in TITLED.captures_iter(text) {
-        let (Some(whole), Some(first)) = (caps.get(0), caps.get(1)) else { continue };
+    scan(&TITLED, text, |caps| {
+        let (Some(whole), Some(first)) = (caps.get(0), caps.get(1)) else { return Ok(()) };
         if names::is_not_surname(first.as_str()) {
-            continue;
+            return Err(first.start());
         }
         // Extend over the further name words that really are names.
         let mut end = first.end();
@@ -450,40 +600,57 @@ fn people(text: &str, allow: &Allow, found: &mut Vec<Found>) {
             end = part.end();
         }
         // "Dr Sarah", "Nurse Kelly": a title with only a first name does not identify anyone.
-        let single = end == first.end();
-        if single && names::is_first_name(first.as_str()) {
-            continue;
-        }
-        if is_display_name(&text[whole.start()..end], allow) {
-            continue;
+        let single = end == first.end() && !first.as_str().contains('.');
+        if (single && names::is_first_name(first.as_str()))
+            || is_display_name(&text[whole.start()..end], allow)
+            || names_a_place(text, end)
+        {
+            return Err(first.start());
         }
         push(found, whole.start(), end, SpanType::Person);
-    }
-    for caps in REPORTED.captures_iter(text) {
-        let (Some(first), Some(last)) = (caps.get(1), caps.get(2)) else { continue };
+        Ok(())
+    });
+    scan(&REPORTED, text, |caps| {
+        let (Some(first), Some(last)) = (caps.get(1), caps.get(2)) else { return Ok(()) };
         if names::is_not_surname(first.as_str()) || names::is_not_surname(last.as_str()) {
-            continue;
+            return Err(first.start());
         }
-        if is_display_name(&text[first.start()..last.end()], allow) {
-            continue;
+        let end = extend_name(text, last.end());
+        if is_display_name(&text[first.start()..end], allow) || names_a_place(text, end) {
+            return Err(first.start());
         }
-        push(found, first.start(), last.end(), SpanType::Person);
-    }
+        push(found, first.start(), end, SpanType::Person);
+        Ok(())
+    });
     // A known first name followed by a surname-like word, anywhere: "Sarah Jones said…".
-    for caps in TWO_NAMES.captures_iter(text) {
-        let (Some(first), Some(last)) = (caps.get(1), caps.get(2)) else { continue };
-        if !names::is_first_name(first.as_str())
-            || names::is_not_surname(last.as_str())
-            || names::is_first_name(last.as_str()) && !names::is_first_name(first.as_str())
-        {
-            continue;
+    scan(&TWO_NAMES, text, |caps| {
+        let (Some(first), Some(last)) = (caps.get(1), caps.get(2)) else { return Ok(()) };
+        if !names::is_first_name(first.as_str()) || names::is_not_surname(last.as_str()) {
+            return Err(last.start());
         }
-        // A greeting or sign-off line ("Hi Sarah Hope you're ok") is caught by the word lists;
-        // a full stop between the words means two sentences.
-        if is_display_name(&text[first.start()..last.end()], allow) {
-            continue;
+        let end = extend_name(text, last.end());
+        if is_display_name(&text[first.start()..end], allow) || names_a_place(text, end) {
+            return Err(last.start());
         }
-        push(found, first.start(), last.end(), SpanType::Person);
+        push(found, first.start(), end, SpanType::Person);
+        Ok(())
+    });
+}
+
+/// "Margaret Ann" + " Tulley": a middle name is followed by the surname.
+fn extend_name(text: &str, end: usize) -> usize {
+    let rest = &text[end..];
+    let Some(next) = rest.strip_prefix(' ') else { return end };
+    let word: String = next.chars().take_while(|c| c.is_alphabetic() || *c == '-' || *c == '\'').collect();
+    let capitalised =
+        word.chars().next().is_some_and(char::is_uppercase) && word.chars().skip(1).any(char::is_lowercase);
+    if capitalised && !names::is_not_surname(&word) && word.len() > 1 {
+        let before: String = text[..end].chars().rev().take_while(|c| c.is_alphabetic()).collect();
+        // Only after a middle name that is itself a first name ("Ann", "Louise").
+        let middle: String = before.chars().rev().collect();
+        if names::is_first_name(&middle) { end + 1 + word.len() } else { end }
+    } else {
+        end
     }
 }
 
