@@ -19,6 +19,9 @@ pub enum Command {
     Serve,
     /// Run pending database migrations and exit.
     Migrate,
+    /// Screen JSON lines from stdin ({"id": …, "text": "…"}) and print one result line each:
+    /// spans (character offsets), decision, urgency and the rules engaged.
+    Check,
     /// Administrator accounts.
     Admin {
         #[command(subcommand)]
@@ -77,4 +80,45 @@ pub fn create_admin(config: &Config, email: &str, name: &str) -> anyhow::Result<
         Ok(accounts::issue_token(conn, user_id, TokenPurpose::SetPassword, accounts::PASSWORD_SET_TTL)?)
     })?;
     Ok(format!("{}/password-reset/{token}", config.base_url))
+}
+
+/// One line of `forum check` input.
+#[derive(serde::Deserialize)]
+struct CheckInput {
+    id: serde_json::Value,
+    text: String,
+}
+
+/// `forum check`: reads JSON lines, writes JSON lines (contract in DESIGN.md). A line that is
+/// not valid input gets an `error` line with its number, and the rest are still checked.
+pub fn check(input: impl std::io::BufRead, mut output: impl std::io::Write) -> anyhow::Result<()> {
+    use crate::moderation::{assess, detect::Allow};
+    let allow = Allow::with_default_helplines();
+    for (number, line) in input.lines().enumerate() {
+        let line = line.context("cannot read standard input")?;
+        if line.trim().is_empty() {
+            continue;
+        }
+        let result = match serde_json::from_str::<CheckInput>(&line) {
+            Ok(item) => {
+                let a = assess(&item.text, &allow);
+                serde_json::json!({
+                    "id": item.id,
+                    "spans": a.spans.iter().map(|s| serde_json::json!({
+                        "start": s.start, "end": s.end, "type": s.kind.as_str(),
+                    })).collect::<Vec<_>>(),
+                    "decision": a.decision,
+                    "urgent": a.urgency.is_some(),
+                    "urgent_kind": a.urgency.as_ref().map(|u| u.kind.as_str()),
+                    "signals": a.urgency.as_ref().map(|u| u.signals.clone()).unwrap_or_default(),
+                    "rules": a.rules,
+                })
+            }
+            Err(e) => {
+                serde_json::json!({ "line": number + 1, "error": format!("not an object with id and text: {e}") })
+            }
+        };
+        writeln!(output, "{result}").context("cannot write standard output")?;
+    }
+    Ok(())
 }

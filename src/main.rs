@@ -4,11 +4,23 @@ use forum::cli::{AdminCommand, Cli, Command};
 /// Start-up errors are one line that says what to fix, never a backtrace.
 fn main() -> std::process::ExitCode {
     let cli = Cli::parse();
+    // `check` needs no configuration or database: it reads stdin and writes stdout.
+    if let Some(Command::Check) = cli.command {
+        let result = forum::cli::check(std::io::stdin().lock(), std::io::stdout().lock());
+        return match result {
+            Ok(()) => std::process::ExitCode::SUCCESS,
+            Err(e) => {
+                eprintln!("forum: {e:#}");
+                std::process::ExitCode::FAILURE
+            }
+        };
+    }
     let config = forum::config::Config::load();
     forum::init_tracing();
     let result = config.and_then(|config| match cli.command.unwrap_or(Command::Serve) {
         Command::Serve => serve(config),
         Command::Migrate => forum::cli::migrate(&config),
+        Command::Check => Ok(()),
         Command::Admin { command: AdminCommand::Create { email, name } } => {
             forum::cli::create_admin(&config, &email, &name).map(|link| {
                 println!("Admin created. Open this link within 24 hours to set the password (it works once):\n{link}");

@@ -7,6 +7,7 @@
 pub mod detect;
 pub mod evaluation;
 mod names;
+pub mod safeguarding;
 
 use serde::{Deserialize, Serialize};
 
@@ -62,6 +63,35 @@ impl Decision {
     pub fn findings_json(&self) -> String {
         serde_json::to_string(&self.findings).unwrap_or_else(|_| "[]".to_owned())
     }
+}
+
+/// What the checks say about a text on their own, before group policy and author trust: the
+/// personal information found, whether it is urgent, and the resulting decision.
+/// `forum check` prints this; `screen` will add policy on top.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Assessment {
+    pub spans: Vec<detect::Span>,
+    pub urgency: Option<safeguarding::Urgency>,
+    pub decision: Outcome,
+    /// The ground rules engaged, by short name.
+    pub rules: Vec<&'static str>,
+}
+
+/// Runs the confidentiality detectors and the safeguarding check on `text`.
+pub fn assess(text: &str, allow: &detect::Allow) -> Assessment {
+    let spans = detect::detect(text, allow);
+    let urgency = safeguarding::assess(text);
+    let mut rules = Vec::new();
+    if !spans.is_empty() {
+        rules.push("protect-personal-health-information");
+    }
+    if urgency.is_some() {
+        rules.push("safeguarding");
+    }
+    // Personal information waits for a moderator; an urgent post is never rejected silently:
+    // it is held in the urgent lane so a person sees it now.
+    let decision = if rules.is_empty() { Outcome::Live } else { Outcome::Held };
+    Assessment { spans, urgency, decision, rules }
 }
 
 /// Screens a draft by `author` for `group`.

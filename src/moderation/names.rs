@@ -14,7 +14,6 @@ pub const FIRST_NAMES: &[&str] = &[
     "ada",
     "adaeze",
     "adam",
-    "adebayo",
     "adrian",
     "agnes",
     "agnieszka",
@@ -687,9 +686,11 @@ pub const NOT_SURNAMES: &[&str] = &[
     "who",
 ];
 
+/// A common first name, or a double-barrelled one made of them ("Lesley-Ann").
 pub fn is_first_name(word: &str) -> bool {
     let lower = word.to_lowercase();
     FIRST_NAMES.binary_search(&lower.as_str()).is_ok()
+        || (lower.contains('-') && lower.split('-').all(|part| FIRST_NAMES.binary_search(&part).is_ok()))
 }
 
 pub fn is_not_surname(word: &str) -> bool {

@@ -5,6 +5,7 @@ mod helpers;
 
 mod accounts;
 mod admin;
+mod check;
 mod groups;
 mod posting;
 mod security;
