@@ -54,6 +54,9 @@ pub struct Group {
     pub topic_count: i64,
     pub post_count: i64,
     pub last_activity_at: Option<chrono::NaiveDateTime>,
+    /// `post_moderate`, `newcomers` or `all` (see `moderation::Policy`).
+    pub moderation_policy: String,
+    pub newcomer_posts: i32,
 }
 
 impl Group {
@@ -222,7 +225,16 @@ pub struct GroupFields {
     pub description: String,
     pub rules_md: String,
     pub visibility: String,
+    /// `post_moderate`, `newcomers` or `all`.
+    pub moderation_policy: String,
+    pub newcomer_posts: i32,
 }
+
+pub const POLICIES: [(&str, &str); 3] = [
+    ("post_moderate", "Posts go live at once unless a check holds them"),
+    ("newcomers", "New members' first posts wait for a moderator"),
+    ("all", "Every post waits for a moderator"),
+];
 
 impl GroupFields {
     /// Field-by-field problems, in words for the admin.
@@ -245,6 +257,12 @@ impl GroupFields {
         if Visibility::parse(&self.visibility).is_none() {
             out.push(("visibility", "Choose who can read the group."));
         }
+        if !POLICIES.iter().any(|(p, _)| *p == self.moderation_policy) {
+            out.push(("moderation_policy", "Choose how posts are moderated."));
+        }
+        if !(1..=50).contains(&self.newcomer_posts) {
+            out.push(("newcomer_posts", "Hold between 1 and 50 of a new member's first posts."));
+        }
         out
     }
 }
@@ -264,6 +282,8 @@ pub fn create(conn: &mut AnyConnection, f: &GroupFields) -> QueryResult<i64> {
             groups::rules_md.eq(&f.rules_md),
             groups::rules_html.eq(crate::markdown::render(&f.rules_md)),
             groups::visibility.eq(&f.visibility),
+            groups::moderation_policy.eq(&f.moderation_policy),
+            groups::newcomer_posts.eq(f.newcomer_posts),
             groups::position.eq(position.unwrap_or(0) + 1),
             groups::created_at.eq(db::now()),
         ))
@@ -280,6 +300,8 @@ pub fn update(conn: &mut AnyConnection, id: i64, f: &GroupFields) -> QueryResult
             groups::rules_md.eq(&f.rules_md),
             groups::rules_html.eq(crate::markdown::render(&f.rules_md)),
             groups::visibility.eq(&f.visibility),
+            groups::moderation_policy.eq(&f.moderation_policy),
+            groups::newcomer_posts.eq(f.newcomer_posts),
         ))
         .execute(conn)
         .map(drop)

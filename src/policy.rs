@@ -99,6 +99,8 @@ mod tests {
             topic_count: 0,
             post_count: 0,
             last_activity_at: None,
+            moderation_policy: "post_moderate".into(),
+            newcomer_posts: 3,
         }
     }
 
@@ -114,6 +116,8 @@ mod tests {
                     email_verified_at: verified.then(crate::db::now),
                     rules_version: Some(1),
                     created_at: crate::db::now(),
+                    approved_posts: 0,
+                    rejected_posts: 0,
                 },
                 memberships,
             }),

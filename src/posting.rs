@@ -84,6 +84,25 @@ pub struct PostView {
     pub body_html: String,
     pub created_at: NaiveDateTime,
     pub edited_at: Option<NaiveDateTime>,
+    pub status: String,
+    pub decision_rule: Option<String>,
+    pub decision_note: Option<String>,
+}
+
+impl PostView {
+    /// Why it is not live, for its author: the ground rule and the moderator's note.
+    pub fn rejection(&self) -> Option<String> {
+        if self.status != "rejected" {
+            return None;
+        }
+        let rule =
+            self.decision_rule.as_deref().and_then(crate::moderation::ground_rule_title).unwrap_or("a ground rule");
+        let mut text = format!("Not approved by a moderator ({rule}).");
+        if let Some(note) = self.decision_note.as_deref().filter(|n| !n.is_empty()) {
+            text.push_str(&format!(" They said: {note}"));
+        }
+        Some(text)
+    }
 }
 
 /// One page of a group's live topics, newest activity first. Served by `topics_group_activity`.
@@ -103,12 +122,17 @@ pub fn topic(conn: &mut AnyConnection, topic_id: i64) -> QueryResult<Option<Topi
     topics::table.find(topic_id).select(Topic::as_select()).first(conn).optional()
 }
 
-/// One page of a topic's live posts, oldest first. Served by `posts_topic_order`.
-pub fn topic_posts(conn: &mut AnyConnection, topic_id: i64, page: i64) -> QueryResult<Vec<PostView>> {
-    posts::table
+/// One page of a topic's live posts, oldest first. Served by `posts_topic_order`. A signed-in
+/// viewer also sees their own posts that wait for a moderator or were sent back, in place.
+pub fn topic_posts(
+    conn: &mut AnyConnection,
+    topic_id: i64,
+    page: i64,
+    viewer: Option<i64>,
+) -> QueryResult<Vec<PostView>> {
+    let mut query = posts::table
         .inner_join(users::table)
         .filter(posts::topic_id.eq(topic_id))
-        .filter(posts::status.eq(LIVE))
         .order((posts::created_at.asc(), posts::id.asc()))
         .select((
             posts::id,
@@ -118,9 +142,40 @@ pub fn topic_posts(conn: &mut AnyConnection, topic_id: i64, page: i64) -> QueryR
             posts::body_html,
             posts::created_at,
             posts::edited_at,
+            posts::status,
+            posts::decision_rule,
+            posts::decision_note,
         ))
         .limit(POSTS_PER_PAGE)
         .offset((page - 1) * POSTS_PER_PAGE)
+        .into_boxed();
+    query = match viewer {
+        None => query.filter(posts::status.eq(LIVE)),
+        Some(user_id) => query.filter(
+            posts::status.eq(LIVE).or(posts::author_id.eq(user_id).and(posts::status.eq_any(["pending", "rejected"]))),
+        ),
+    };
+    query.load(conn)
+}
+
+/// A member's own posts, newest first, with their status (served by `posts_author`).
+#[derive(Debug, Clone, Queryable)]
+pub struct OwnPost {
+    pub id: i64,
+    pub topic_id: i64,
+    pub topic_title: String,
+    pub status: String,
+    pub created_at: NaiveDateTime,
+}
+
+pub fn own_posts(conn: &mut AnyConnection, author_id: i64) -> QueryResult<Vec<OwnPost>> {
+    posts::table
+        .inner_join(topics::table)
+        .filter(posts::author_id.eq(author_id))
+        .filter(posts::status.ne(PostStatus::Deleted.as_str()))
+        .order((posts::created_at.desc(), posts::id.desc()))
+        .select((posts::id, posts::topic_id, topics::title, posts::status, posts::created_at))
+        .limit(100)
         .load(conn)
 }
 
@@ -177,6 +232,8 @@ fn insert_post(
             posts::status.eq(decision.post_status().as_str()),
             posts::findings.eq(decision.findings_json()),
             posts::created_at.eq(now),
+            posts::urgent.eq(decision.urgency.is_some()),
+            posts::urgent_kind.eq(decision.urgency.as_ref().map(|u| u.kind.as_str())),
         ))
         .returning(posts::id)
         .get_result(conn)
@@ -331,6 +388,8 @@ pub fn edit(
             posts::body_html.eq(crate::markdown::render(body)),
             posts::findings.eq(decision.findings_json()),
             posts::edited_at.eq(now),
+            posts::urgent.eq(decision.urgency.is_some()),
+            posts::urgent_kind.eq(decision.urgency.as_ref().map(|u| u.kind.as_str())),
         ))
         .execute(conn)?;
     if let (true, Some(title)) = (post.is_opening, title) {

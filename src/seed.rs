@@ -97,6 +97,8 @@ pub fn seed_if_empty(conn: &mut AnyConnection) -> anyhow::Result<bool> {
                     description: g.description.into(),
                     rules_md: g.rules.split_whitespace().collect::<Vec<_>>().join(" "),
                     visibility: g.visibility.into(),
+                    moderation_policy: "post_moderate".into(),
+                    newcomer_posts: 3,
                 },
             )?;
         }

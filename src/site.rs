@@ -3,7 +3,7 @@
 
 use diesel::prelude::*;
 
-use crate::db::schema::{audit_log, settings, site_rules};
+use crate::db::schema::{audit_log, notifications, settings, site_rules};
 use crate::db::{self, AnyConnection};
 
 #[derive(Debug, Clone, Queryable)]
@@ -89,4 +89,29 @@ pub fn audit(
         ))
         .execute(conn)
         .map(drop)
+}
+
+/// A message for a member about their posts.
+#[derive(Debug, Clone, Queryable)]
+pub struct Notification {
+    pub message: String,
+    pub post_id: Option<i64>,
+    pub created_at: chrono::NaiveDateTime,
+    pub read_at: Option<chrono::NaiveDateTime>,
+}
+
+/// The member's latest notifications (newest first); marks them read.
+pub fn notifications_seen(conn: &mut AnyConnection, user_id: i64) -> QueryResult<Vec<Notification>> {
+    let list = notifications::table
+        .filter(notifications::user_id.eq(user_id))
+        .order((notifications::created_at.desc(), notifications::id.desc()))
+        .select((notifications::message, notifications::post_id, notifications::created_at, notifications::read_at))
+        .limit(50)
+        .load(conn)?;
+    diesel::update(
+        notifications::table.filter(notifications::user_id.eq(user_id)).filter(notifications::read_at.is_null()),
+    )
+    .set(notifications::read_at.eq(db::now()))
+    .execute(conn)?;
+    Ok(list)
 }

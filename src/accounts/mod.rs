@@ -48,6 +48,9 @@ pub struct Account {
     pub email_verified_at: Option<NaiveDateTime>,
     pub rules_version: Option<i32>,
     pub created_at: NaiveDateTime,
+    /// Standing: posts a moderator approved, and posts rejected.
+    pub approved_posts: i32,
+    pub rejected_posts: i32,
 }
 
 /// Normalises an email address for storage and look-up; `None` if it is not an address.

@@ -30,6 +30,8 @@ diesel::table! {
         rules_version -> Nullable<Integer>,
         rules_accepted_at -> Nullable<Timestamp>,
         created_at -> Timestamp,
+        approved_posts -> Integer,
+        rejected_posts -> Integer,
     }
 }
 
@@ -70,6 +72,8 @@ diesel::table! {
         post_count -> BigInt,
         last_activity_at -> Nullable<Timestamp>,
         created_at -> Timestamp,
+        moderation_policy -> Text,
+        newcomer_posts -> Integer,
     }
 }
 
@@ -111,6 +115,12 @@ diesel::table! {
         findings -> Text,
         created_at -> Timestamp,
         edited_at -> Nullable<Timestamp>,
+        urgent -> Bool,
+        urgent_kind -> Nullable<Text>,
+        decided_by -> Nullable<BigInt>,
+        decided_at -> Nullable<Timestamp>,
+        decision_rule -> Nullable<Text>,
+        decision_note -> Nullable<Text>,
     }
 }
 
@@ -138,6 +148,17 @@ diesel::table! {
         sent_at -> Nullable<Timestamp>,
         failed_at -> Nullable<Timestamp>,
         last_error -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    notifications (id) {
+        id -> BigInt,
+        user_id -> BigInt,
+        post_id -> Nullable<BigInt>,
+        message -> Text,
+        created_at -> Timestamp,
+        read_at -> Nullable<Timestamp>,
     }
 }
 
@@ -175,5 +196,6 @@ diesel::allow_tables_to_appear_in_same_query!(
     posts,
     post_revisions,
     outbox,
+    notifications,
     audit_log,
 );

@@ -1,12 +1,14 @@
 //! The one door every new topic, reply and edit passes through before it is stored.
 //!
 //! `screen` decides whether a draft goes live, waits for a moderator, or is sent back to its
-//! author, and reports why. The confidentiality checks, ground rules and safeguarding that fill
-//! it in belong to the moderation work; until then every draft goes live with no findings.
+//! author, and reports why: confidentiality findings, safeguarding, and the group's policy.
+//! Moderators' decisions on held posts go through `actions`.
 
+pub mod actions;
 pub mod detect;
 pub mod evaluation;
 mod names;
+pub mod queue;
 pub mod safeguarding;
 
 use serde::{Deserialize, Serialize};
@@ -49,6 +51,8 @@ pub struct Finding {
 pub struct Decision {
     pub outcome: Outcome,
     pub findings: Vec<Finding>,
+    /// Present when the post belongs in the urgent lane.
+    pub urgency: Option<safeguarding::Urgency>,
 }
 
 impl Decision {
@@ -63,6 +67,64 @@ impl Decision {
     pub fn findings_json(&self) -> String {
         serde_json::to_string(&self.findings).unwrap_or_else(|_| "[]".to_owned())
     }
+
+    /// What the author is told at once about a held post, one line per reason.
+    pub fn messages_for_author(&self) -> Vec<String> {
+        let mut out: Vec<String> = Vec::new();
+        for f in &self.findings {
+            if !out.contains(&f.message_for_author) {
+                out.push(f.message_for_author.clone());
+            }
+        }
+        out
+    }
+}
+
+/// The site's ground rules, as moderators cite them (short name, words for the author).
+pub const GROUND_RULES: [(&str, &str); 5] = [
+    ("be-respectful", "Be respectful"),
+    ("be-helpful", "Be helpful"),
+    ("protect-personal-health-information", "Protect personal health information"),
+    ("no-derogatory-or-defamatory-content", "No derogatory or defamatory content"),
+    ("no-spam", "No spam"),
+];
+
+pub fn ground_rule_title(rule: &str) -> Option<&'static str> {
+    GROUND_RULES.iter().find(|(slug, _)| *slug == rule).map(|(_, title)| *title)
+}
+
+/// Where to get help now, shown to the author of an urgent post at once.
+pub const HELP_NOW: &str = "If you are in danger or need help now, please call 999. You can talk to the \
+     Samaritans any time, free, on 116 123. For urgent medical help call NHS 111, or your chemotherapy \
+     helpline if you are on treatment. A moderator will read your post very soon.";
+
+/// How a group decides what goes live without a moderator.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Policy {
+    /// Live unless a check holds it.
+    PostModerate,
+    /// A member's first N approved posts in the group are held.
+    Newcomers(i32),
+    /// Everything is held.
+    All,
+}
+
+impl Policy {
+    pub fn of(group: &Group) -> Self {
+        match group.moderation_policy.as_str() {
+            "all" => Policy::All,
+            "newcomers" => Policy::Newcomers(group.newcomer_posts),
+            _ => Policy::PostModerate,
+        }
+    }
+}
+
+/// The author as the policy sees them.
+#[derive(Debug, Clone, Copy)]
+pub struct Author<'a> {
+    pub account: &'a Account,
+    /// Moderators (and admins) of the group are trusted with their own posts.
+    pub moderates_group: bool,
 }
 
 /// What the checks say about a text on their own, before group policy and author trust: the
@@ -95,7 +157,83 @@ pub fn assess(text: &str, allow: &detect::Allow) -> Assessment {
 }
 
 /// Screens a draft by `author` for `group`.
-pub fn screen(draft: Draft<'_>, author: &Account, group: &Group) -> Decision {
-    let _ = (draft, author, group);
-    Decision { outcome: Outcome::Live, findings: Vec::new() }
+/// `allow` carries the display names of members mentioned (pseudonyms are not personal
+/// information); build it with [`allow_for`].
+pub fn screen(draft: Draft<'_>, author: Author<'_>, group: &Group, allow: &detect::Allow) -> Decision {
+    let mut findings = Vec::new();
+    let text = match draft.title {
+        Some(title) => format!("{title}\n{}", draft.body),
+        None => draft.body.to_owned(),
+    };
+    // Offsets in findings refer to the body; a title's spans are reported at 0..0.
+    let title_chars = draft.title.map(|t| t.chars().count() + 1).unwrap_or(0);
+    for span in detect::detect(&text, allow) {
+        let (start, end) =
+            if span.start >= title_chars { (span.start - title_chars, span.end - title_chars) } else { (0, 0) };
+        findings.push(Finding {
+            rule: "protect-personal-health-information".into(),
+            start,
+            end,
+            severity: "hold".into(),
+            message_for_author: format!(
+                "This looks like {}. Everyone in the group can read your post — please remove it.",
+                span.kind.describe()
+            ),
+            message_for_moderator: span.kind.as_str().into(),
+        });
+    }
+    let urgency = safeguarding::assess(&text);
+    if let Some(u) = &urgency {
+        findings.push(Finding {
+            rule: "safeguarding".into(),
+            start: 0,
+            end: 0,
+            severity: "urgent".into(),
+            message_for_author: HELP_NOW.into(),
+            message_for_moderator: format!("{}: {}", u.kind.as_str(), u.signals.join(", ")),
+        });
+    }
+    if !author.moderates_group {
+        let policy_hold = match Policy::of(group) {
+            Policy::PostModerate => None,
+            Policy::All => Some("Posts in this group are read by a moderator before they appear.".to_owned()),
+            Policy::Newcomers(n) if author.account.approved_posts < n => Some(format!(
+                "New members' first {n} posts are read by a moderator before they appear. Thank you for waiting."
+            )),
+            Policy::Newcomers(_) => None,
+        };
+        if let Some(message) = policy_hold {
+            findings.push(Finding {
+                rule: "group-policy".into(),
+                start: 0,
+                end: 0,
+                severity: "hold".into(),
+                message_for_author: message,
+                message_for_moderator: group.moderation_policy.clone(),
+            });
+        }
+    }
+    let outcome = if findings.is_empty() { Outcome::Live } else { Outcome::Held };
+    Decision { outcome, findings, urgency }
+}
+
+/// The checks' allowances for `text`: the default helplines, and the display names of members
+/// that the text mentions (a PERSON span that is a member's pseudonym is not personal data).
+pub fn allow_for(conn: &mut crate::db::AnyConnection, text: &str) -> diesel::QueryResult<detect::Allow> {
+    use diesel::prelude::*;
+    let mut allow = detect::Allow::with_default_helplines();
+    let chars: Vec<char> = text.chars().collect();
+    let candidates: Vec<String> = detect::detect(text, &allow)
+        .into_iter()
+        .filter(|s| s.kind == detect::SpanType::Person)
+        .map(|s| chars[s.start..s.end].iter().collect::<String>().to_lowercase())
+        .collect();
+    if !candidates.is_empty() {
+        use crate::db::schema::users;
+        allow.display_names = users::table
+            .filter(users::display_name_key.eq_any(&candidates))
+            .select(users::display_name_key)
+            .load(conn)?;
+    }
+    Ok(allow)
 }

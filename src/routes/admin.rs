@@ -55,6 +55,10 @@ impl GroupFormPage {
     fn visibilities(&self) -> [(&'static str, &'static str); 3] {
         Visibility::ALL.map(|v| (v.as_str(), v.describe()))
     }
+
+    fn policies(&self) -> &'static [(&'static str, &'static str)] {
+        &crate::groups::POLICIES
+    }
 }
 
 #[derive(Deserialize)]
@@ -69,6 +73,9 @@ pub struct GroupForm {
     rules_md: String,
     #[serde(default)]
     visibility: String,
+    #[serde(default)]
+    moderation_policy: String,
+    newcomer_posts: Option<String>,
 }
 
 impl From<GroupForm> for GroupFields {
@@ -79,6 +86,9 @@ impl From<GroupForm> for GroupFields {
             description: f.description,
             rules_md: f.rules_md,
             visibility: f.visibility,
+            moderation_policy: f.moderation_policy,
+            // Anything that is not a number is caught by the range check.
+            newcomer_posts: f.newcomer_posts.as_deref().unwrap_or("3").trim().parse().unwrap_or(0),
         }
     }
 }
@@ -90,7 +100,12 @@ pub async fn new_group_form(ctx: Ctx) -> Result<HttpResponse, AppError> {
         heading: "New group".into(),
         action: "/admin/groups/new".into(),
         errors: FormErrors::default(),
-        fields: GroupFields { visibility: "open".into(), ..GroupFields::default() },
+        fields: GroupFields {
+            visibility: "open".into(),
+            moderation_policy: "post_moderate".into(),
+            newcomer_posts: 3,
+            ..GroupFields::default()
+        },
     })
 }
 
@@ -175,6 +190,8 @@ pub async fn edit_group_form(
             description: g.description,
             rules_md: g.rules_md,
             visibility: g.visibility,
+            moderation_policy: g.moderation_policy,
+            newcomer_posts: g.newcomer_posts,
         },
     })
 }

@@ -8,7 +8,7 @@ use serde::Deserialize;
 use crate::db;
 use crate::error::AppError;
 use crate::groups::{Group, Visibility};
-use crate::moderation::{self, Draft, Outcome};
+use crate::moderation::Outcome;
 use crate::posting::{self, TopicListItem};
 use crate::web::context::Chrome;
 use crate::web::{AppState, Ctx, FormErrors, PageQuery, html, render, see_other};
@@ -188,19 +188,19 @@ pub async fn new_topic(
     }
     let TopicForm { title, body } = form.into_inner();
     let mut errors = FormErrors(posting::check_lengths(Some(&title), &body));
-    let decision = moderation::screen(Draft { title: Some(&title), body: &body }, &account, &group);
-    if decision.outcome == Outcome::Blocked {
-        for f in &decision.findings {
-            errors.add("body", f.message_for_author.clone());
-        }
-    }
+    let decision = crate::routes::posts::screen_draft(&ctx, &state, &group, Some(&title), &body).await?;
+    crate::routes::posts::blocked_reasons(&decision, &mut errors);
     if !errors.is_empty() {
         return render(StatusCode::UNPROCESSABLE_ENTITY, &new_topic_page(&ctx, &group, errors, title, body));
     }
     let group_id = group.id;
+    let held = (decision.outcome != Outcome::Live).then(|| decision.clone());
     let (topic_id, _) = db::write(&state.pool, move |conn| {
         Ok(posting::create_topic(conn, account.id, group_id, title.trim(), &body, &decision)?)
     })
     .await?;
+    if let Some(decision) = held {
+        return crate::routes::posts::held_page(&ctx, &decision, topic_id);
+    }
     Ok(see_other(&format!("/t/{topic_id}")))
 }

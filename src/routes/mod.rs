@@ -6,7 +6,7 @@ mod admin;
 mod groups;
 mod home;
 mod moderation;
-mod posts;
+pub(crate) mod posts;
 
 use actix_web::web;
 
@@ -41,6 +41,11 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .route("/p/{id}/delete", web::get().to(posts::delete_form))
         .route("/p/{id}/delete", web::post().to(posts::delete))
         .route("/p/{id}/history", web::get().to(posts::history))
+        .route("/mod/queue", web::get().to(moderation::queue))
+        .route("/mod/queue/{id}", web::get().to(moderation::item))
+        .route("/mod/queue/{id}", web::post().to(moderation::act))
+        .route("/mod/log", web::get().to(moderation::log))
+        .route("/me/posts", web::get().to(posts::my_posts))
         .route("/mod/requests", web::get().to(moderation::requests))
         .route("/mod/requests/{id}", web::post().to(moderation::decide_request))
         .route("/admin", web::get().to(admin::index))

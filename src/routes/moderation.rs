@@ -1,5 +1,7 @@
-//! Moderators' pages that exist so far: requests to join private groups.
+//! Moderators' pages: the queue of held posts and the decisions on them, requests to join
+//! private groups, and the moderation log.
 
+use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, web};
 use askama::Template;
 use serde::Deserialize;
@@ -7,9 +9,10 @@ use serde::Deserialize;
 use crate::db;
 use crate::error::AppError;
 use crate::groups::JoinRequest;
+use crate::moderation::{self, actions::Held, queue::LogRow, queue::QueueItem, queue::Segment};
 use crate::routes::id;
 use crate::web::context::Chrome;
-use crate::web::{AppState, Ctx, html, see_other};
+use crate::web::{AppState, Ctx, FormErrors, html, render, see_other};
 
 #[derive(Template)]
 #[template(path = "mod/requests.html")]
@@ -58,4 +61,177 @@ pub async fn decide_request(
     })
     .await?;
     Ok(see_other("/mod/requests"))
+}
+
+// ---- the queue ---------------------------------------------------------------------------
+
+#[derive(Template)]
+#[template(path = "mod/queue.html")]
+struct QueuePage {
+    chrome: Chrome,
+    items: Vec<QueueItem>,
+    notice: Option<&'static str>,
+}
+
+#[derive(Deserialize)]
+pub struct NoticeQuery {
+    done: Option<String>,
+}
+
+fn done_notice(code: Option<&str>) -> Option<&'static str> {
+    match code? {
+        "approve" => Some("Approved: the post is live and its author has been told."),
+        "redact" => {
+            Some("Personal information removed and the post approved; its author has been told what was removed.")
+        }
+        "edit" => Some("Your changes are saved and the post approved."),
+        "reject" => {
+            Some("Not approved: its author has been told which ground rule, and can change it and send it again.")
+        }
+        "gone" => Some("Someone else has already decided that post."),
+        _ => None,
+    }
+}
+
+/// `/mod/queue`: held posts in the groups this viewer moderates, urgent first, then oldest.
+pub async fn queue(
+    ctx: Ctx,
+    state: web::Data<AppState>,
+    query: web::Query<NoticeQuery>,
+) -> Result<HttpResponse, AppError> {
+    ctx.require_moderator()?;
+    let scope = ctx.viewer.moderated_groups();
+    let items = db::run(&state.pool, move |conn| Ok(moderation::queue::queue(conn, scope.as_deref(), None)?)).await?;
+    html(&QueuePage { chrome: ctx.chrome(), items, notice: done_notice(query.done.as_deref()) })
+}
+
+#[derive(Template)]
+#[template(path = "mod/item.html")]
+struct ItemPage {
+    chrome: Chrome,
+    item: QueueItem,
+    post_id: i64,
+    topic_id: i64,
+    segments: Vec<Segment>,
+    findings: Vec<moderation::Finding>,
+    errors: FormErrors,
+    rule: String,
+    note: String,
+    body: String,
+}
+
+impl ItemPage {
+    fn rules(&self) -> &'static [(&'static str, &'static str)] {
+        &moderation::GROUND_RULES
+    }
+}
+
+/// A held post the viewer may decide: 404 for anything else (not waiting, or another group).
+async fn decidable(ctx: &Ctx, state: &AppState, post_id: i64) -> Result<(Held, QueueItem), AppError> {
+    let scope = ctx.viewer.moderated_groups();
+    let found = db::run(&state.pool, move |conn| {
+        let Some(held) = moderation::actions::held(conn, post_id)? else { return Ok(None) };
+        let item = moderation::queue::queue(conn, scope.as_deref(), Some(post_id))?.into_iter().next();
+        Ok(item.map(|item| (held, item)))
+    })
+    .await?;
+    let (held, item) = found.ok_or(AppError::NotFound)?;
+    if !ctx.viewer.can_moderate(held.group_id) {
+        return Err(AppError::NotFound);
+    }
+    Ok((held, item))
+}
+
+fn item_page(ctx: &Ctx, held: Held, item: QueueItem, errors: FormErrors, rule: String, note: String) -> ItemPage {
+    let findings = held.findings();
+    ItemPage {
+        chrome: ctx.chrome(),
+        segments: moderation::queue::segments(&held.body_md, &findings),
+        post_id: held.id,
+        topic_id: held.topic_id,
+        body: held.body_md.clone(),
+        findings,
+        item,
+        errors,
+        rule,
+        note,
+    }
+}
+
+pub async fn item(ctx: Ctx, state: web::Data<AppState>, path: web::Path<String>) -> Result<HttpResponse, AppError> {
+    ctx.require_moderator()?;
+    let (held, item) = decidable(&ctx, &state, id(&path)?).await?;
+    html(&item_page(&ctx, held, item, FormErrors::default(), String::new(), String::new()))
+}
+
+#[derive(Deserialize)]
+pub struct ActionForm {
+    action: String,
+    #[serde(default)]
+    rule: String,
+    #[serde(default)]
+    note: String,
+    body: Option<String>,
+}
+
+/// Approve, redact and approve, edit and approve, or reject with a ground rule.
+pub async fn act(
+    ctx: Ctx,
+    state: web::Data<AppState>,
+    path: web::Path<String>,
+    form: web::Form<ActionForm>,
+) -> Result<HttpResponse, AppError> {
+    let moderator_id = ctx.require_moderator()?.account.id;
+    let (held, item) = decidable(&ctx, &state, id(&path)?).await?;
+    let ActionForm { action, rule, note, body } = form.into_inner();
+    let mut errors = FormErrors::default();
+    match action.as_str() {
+        "reject" if moderation::ground_rule_title(&rule).is_none() => {
+            errors.add("rule", "Choose the ground rule the post breaks: its author will see it.")
+        }
+        "edit" if body.as_deref().is_none_or(|b| b.trim().is_empty()) => {
+            errors.add("body", "The post cannot be empty.")
+        }
+        "approve" | "redact" | "reject" | "edit" => {}
+        _ => return Err(AppError::BadRequest(format!("unknown action {action}"))),
+    }
+    if !errors.is_empty() {
+        return render(StatusCode::UNPROCESSABLE_ENTITY, &item_page(&ctx, held, item, errors, rule, note));
+    }
+    let done = action.clone();
+    let decided = db::write(&state.pool, move |conn| {
+        use moderation::actions;
+        let note = Some(note.trim()).filter(|n| !n.is_empty());
+        Ok(match action.as_str() {
+            "approve" => actions::approve(conn, moderator_id, &held)?,
+            "redact" => actions::redact_and_approve(conn, moderator_id, &held)?,
+            "edit" => actions::edit_and_approve(conn, moderator_id, &held, body.as_deref().unwrap_or_default())?,
+            _ => actions::reject(conn, moderator_id, &held, &rule, note)?,
+        })
+    })
+    .await?;
+    let code = if decided { done } else { "gone".to_owned() };
+    Ok(see_other(&format!("/mod/queue?done={code}")))
+}
+
+#[derive(Template)]
+#[template(path = "mod/log.html")]
+struct LogPage {
+    chrome: Chrome,
+    rows: Vec<LogRow>,
+    action: String,
+}
+
+#[derive(Deserialize)]
+pub struct LogQuery {
+    action: Option<String>,
+}
+
+/// `/mod/log`: every moderator and admin action, newest first, optionally of one kind.
+pub async fn log(ctx: Ctx, state: web::Data<AppState>, query: web::Query<LogQuery>) -> Result<HttpResponse, AppError> {
+    ctx.require_moderator()?;
+    let action = query.into_inner().action.filter(|a| !a.is_empty());
+    let filter = action.clone();
+    let rows = db::run(&state.pool, move |conn| Ok(moderation::queue::log(conn, filter.as_deref())?)).await?;
+    html(&LogPage { chrome: ctx.chrome(), rows, action: action.unwrap_or_default() })
 }

@@ -13,6 +13,7 @@ use crate::posting::{self, Post, PostView, Revision, Topic};
 use crate::routes::groups::{ComposePage, refuse_posting, refuse_reading};
 use crate::routes::id;
 use crate::web::context::Chrome;
+use crate::web::pages::MessagePage;
 use crate::web::{AppState, Ctx, FormErrors, html, render, see_other};
 
 /// A post on the topic page, with what this viewer may do to it.
@@ -54,7 +55,9 @@ async fn readable_topic(ctx: &Ctx, state: &AppState, topic_id: i64) -> Result<(T
     if !ctx.viewer.can_read(&group) {
         return Err(refuse_reading(ctx, &group, &format!("/t/{topic_id}")));
     }
-    if topic.status != "live" {
+    // A held or returned topic is shown to its author only.
+    let own = ctx.viewer.user_id() == Some(topic.author_id) && matches!(topic.status.as_str(), "pending" | "rejected");
+    if topic.status != "live" && !own {
         return Err(AppError::NotFound);
     }
     Ok((topic, group))
@@ -80,7 +83,8 @@ async fn topic_response(
         return Err(AppError::NotFound);
     }
     let topic_id = topic.id;
-    let posts = db::run(&state.pool, move |conn| Ok(posting::topic_posts(conn, topic_id, page)?)).await?;
+    let viewer = ctx.viewer.user_id();
+    let posts = db::run(&state.pool, move |conn| Ok(posting::topic_posts(conn, topic_id, page, viewer)?)).await?;
     let can_moderate = ctx.viewer.can_moderate(group.id);
     let posts = posts
         .into_iter()
@@ -150,26 +154,69 @@ pub async fn reply(
     }
     let body = form.into_inner().body;
     let mut errors = FormErrors(posting::check_lengths(None, &body));
-    let decision = moderation::screen(Draft { title: None, body: &body }, &account, &group);
-    if decision.outcome == Outcome::Blocked {
-        for f in &decision.findings {
-            errors.add("body", f.message_for_author.clone());
-        }
-    }
+    let decision = screen_draft(&ctx, &state, &group, None, &body).await?;
+    blocked_reasons(&decision, &mut errors);
     if !errors.is_empty() {
         let last = topic.page_count().max(1);
         let reply = ReplyBox { status: StatusCode::UNPROCESSABLE_ENTITY, errors, draft: body };
         return topic_response(&ctx, &state, topic, group, last, reply).await;
     }
-    let live = decision.outcome == Outcome::Live;
+    let held = (decision.outcome != Outcome::Live).then(|| decision.clone());
     let post_id =
         db::write(&state.pool, move |conn| Ok(posting::reply(conn, account.id, topic_id, &body, &decision)?)).await?;
-    let last_page = if live {
-        (topic.reply_count + 2 + posting::POSTS_PER_PAGE - 1) / posting::POSTS_PER_PAGE
-    } else {
-        topic.page_count()
-    };
+    if let Some(decision) = held {
+        return held_page(&ctx, &decision, topic_id);
+    }
+    let last_page = (topic.reply_count + 2 + posting::POSTS_PER_PAGE - 1) / posting::POSTS_PER_PAGE;
     Ok(see_other(&format!("/t/{topic_id}?page={last_page}#p{post_id}")))
+}
+
+/// Screens a draft for `group`: finds which names it mentions are members' pseudonyms, then
+/// asks `moderation::screen` with the author's standing.
+pub(crate) async fn screen_draft(
+    ctx: &Ctx,
+    state: &AppState,
+    group: &Group,
+    title: Option<&str>,
+    body: &str,
+) -> Result<moderation::Decision, AppError> {
+    let account = ctx.require_signed_in("/")?.account.clone();
+    let text = match title {
+        Some(t) => format!("{t}\n{body}"),
+        None => body.to_owned(),
+    };
+    let allow = db::run(&state.pool, move |conn| Ok(moderation::allow_for(conn, &text)?)).await?;
+    let author = moderation::Author { account: &account, moderates_group: ctx.viewer.can_moderate(group.id) };
+    Ok(moderation::screen(Draft { title, body }, author, group, &allow))
+}
+
+/// A blocked draft's reasons, shown on the form with the text kept.
+pub(crate) fn blocked_reasons(decision: &moderation::Decision, errors: &mut FormErrors) {
+    if decision.outcome == Outcome::Blocked {
+        for message in decision.messages_for_author() {
+            errors.add("body", message);
+        }
+    }
+}
+
+/// Tells the author at once that their post waits for a moderator, and why; urgent posts lead
+/// with where to get help now.
+pub(crate) fn held_page(ctx: &Ctx, decision: &moderation::Decision, topic_id: i64) -> Result<HttpResponse, AppError> {
+    let mut paragraphs = decision.messages_for_author();
+    paragraphs.push(
+        "You can see it, marked \"waiting for a moderator\", in the topic and on your posts page. \
+         You can still change it until a moderator has looked at it."
+            .to_owned(),
+    );
+    render(
+        StatusCode::ACCEPTED,
+        &MessagePage {
+            chrome: ctx.chrome(),
+            heading: "Your post is waiting for a moderator".to_owned(),
+            paragraphs,
+            link: Some((format!("/t/{topic_id}"), "Back to the topic".to_owned())),
+        },
+    )
 }
 
 /// A post with its topic and group, for its author's edit and delete pages.
@@ -249,17 +296,14 @@ pub async fn edit(
     let EditForm { title, body } = form.into_inner();
     let title = if post.is_opening { Some(title.unwrap_or_default()) } else { None };
     let mut errors = FormErrors(posting::check_lengths(title.as_deref(), &body));
-    let decision = moderation::screen(Draft { title: title.as_deref(), body: &body }, &account, &group);
-    if decision.outcome == Outcome::Blocked {
-        for f in &decision.findings {
-            errors.add("body", f.message_for_author.clone());
-        }
-    }
+    let decision = screen_draft(&ctx, &state, &group, title.as_deref(), &body).await?;
+    blocked_reasons(&decision, &mut errors);
     if !errors.is_empty() {
         let page = edit_page(&ctx, &post, &topic, &group, errors, title.unwrap_or_default(), body);
         return render(StatusCode::UNPROCESSABLE_ENTITY, &page);
     }
     let (post_id, topic_id) = (post.id, topic.id);
+    let held = (decision.outcome != Outcome::Live).then(|| decision.clone());
     let saved = db::write(&state.pool, move |conn| {
         let title = title.as_deref().map(str::trim);
         Ok(posting::edit(conn, account.id, post_id, title, &body, &decision)?)
@@ -268,6 +312,9 @@ pub async fn edit(
     if !saved {
         // Deleted or removed while the form was open.
         return Err(AppError::NotFound);
+    }
+    if let Some(decision) = held {
+        return held_page(&ctx, &decision, topic_id);
     }
     Ok(see_other(&format!("/t/{topic_id}#p{post_id}")))
 }
@@ -321,4 +368,24 @@ pub async fn history(ctx: Ctx, state: web::Data<AppState>, path: web::Path<Strin
         return Err(AppError::NotFound);
     }
     html(&HistoryPage { chrome: ctx.chrome(), topic, current: post.body_md, revisions })
+}
+
+#[derive(Template)]
+#[template(path = "me/posts.html")]
+struct MyPostsPage {
+    chrome: Chrome,
+    posts: Vec<posting::OwnPost>,
+    notifications: Vec<crate::site::Notification>,
+}
+
+/// `/me/posts`: the member's posts with their status, and what moderators decided.
+pub async fn my_posts(ctx: Ctx, state: web::Data<AppState>) -> Result<HttpResponse, AppError> {
+    let user_id = ctx.require_signed_in("/me/posts")?.account.id;
+    let (posts, notifications) = db::write(&state.pool, move |conn| {
+        let posts = posting::own_posts(conn, user_id)?;
+        let notifications = crate::site::notifications_seen(conn, user_id)?;
+        Ok((posts, notifications))
+    })
+    .await?;
+    html(&MyPostsPage { chrome: ctx.chrome(), posts, notifications })
 }

@@ -75,7 +75,7 @@ impl Ctx {
     pub fn require_moderator(&self) -> Result<&SignedIn, AppError> {
         match &self.viewer.signed_in {
             Some(s) if self.viewer.is_moderator() => Ok(s),
-            None => Err(AppError::SignInRequired { next: "/mod/requests".into() }),
+            None => Err(AppError::SignInRequired { next: "/mod/queue".into() }),
             Some(_) => Err(AppError::NotFound),
         }
     }

@@ -18,6 +18,7 @@ fn the_first_admin_sets_a_password_from_the_printed_link_and_manages_groups() {
             ("description", "Living with lymphoedema after surgery."),
             ("rules_md", "Share what helps."),
             ("visibility", "open"),
+            ("moderation_policy", "post_moderate"),
         ],
     );
     assert_eq!(created.status, 303, "{}", created.body);
@@ -29,7 +30,13 @@ fn the_first_admin_sets_a_password_from_the_printed_link_and_manages_groups() {
     // A clash keeps what was typed and says why.
     let clash = admin.post(
         "/admin/groups/new",
-        &[("name", "Another"), ("slug", "lymphoedema"), ("description", "x"), ("visibility", "open")],
+        &[
+            ("name", "Another"),
+            ("slug", "lymphoedema"),
+            ("description", "x"),
+            ("visibility", "open"),
+            ("moderation_policy", "post_moderate"),
+        ],
     );
     assert_eq!(clash.status, 422);
     clash.assert_contains("Another group already uses that address.");
@@ -50,6 +57,7 @@ fn the_first_admin_sets_a_password_from_the_printed_link_and_manages_groups() {
             ("description", "Living with lymphoedema after surgery."),
             ("rules_md", ""),
             ("visibility", "private"),
+            ("moderation_policy", "post_moderate"),
         ],
     );
     assert_eq!(changed.status, 303);

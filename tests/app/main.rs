@@ -7,6 +7,7 @@ mod accounts;
 mod admin;
 mod check;
 mod groups;
+mod moderation;
 mod posting;
 mod security;
 mod storage;

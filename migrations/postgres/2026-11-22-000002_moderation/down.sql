@@ -1,0 +1,12 @@
+DROP TABLE notifications;
+DROP INDEX posts_queue;
+ALTER TABLE posts DROP COLUMN decision_note;
+ALTER TABLE posts DROP COLUMN decision_rule;
+ALTER TABLE posts DROP COLUMN decided_at;
+ALTER TABLE posts DROP COLUMN decided_by;
+ALTER TABLE posts DROP COLUMN urgent_kind;
+ALTER TABLE posts DROP COLUMN urgent;
+ALTER TABLE users DROP COLUMN rejected_posts;
+ALTER TABLE users DROP COLUMN approved_posts;
+ALTER TABLE groups DROP COLUMN newcomer_posts;
+ALTER TABLE groups DROP COLUMN moderation_policy;

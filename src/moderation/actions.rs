@@ -1,0 +1,236 @@
+//! What moderators do to held posts. Every action writes its change, the author's
+//! notification and an audit row in the caller's one transaction, and checks that the post is
+//! still waiting (so two volunteers never decide the same post twice).
+
+use diesel::prelude::*;
+
+use super::Finding;
+use super::detect::SpanType;
+use crate::db::schema::{notifications, post_revisions, posts, topics, users};
+use crate::db::{self, AnyConnection};
+use crate::posting::PostStatus;
+
+/// A held post as a moderator decides it.
+#[derive(Debug, Clone, Queryable)]
+pub struct Held {
+    pub id: i64,
+    pub topic_id: i64,
+    pub author_id: i64,
+    pub body_md: String,
+    pub findings: String,
+    pub topic_title: String,
+    pub group_id: i64,
+}
+
+impl Held {
+    pub fn findings(&self) -> Vec<Finding> {
+        serde_json::from_str(&self.findings).unwrap_or_default()
+    }
+}
+
+/// Loads a post that is waiting for a moderator.
+pub fn held(conn: &mut AnyConnection, post_id: i64) -> QueryResult<Option<Held>> {
+    posts::table
+        .inner_join(topics::table)
+        .filter(posts::id.eq(post_id))
+        .filter(posts::status.eq(PostStatus::Pending.as_str()))
+        .select((
+            posts::id,
+            posts::topic_id,
+            posts::author_id,
+            posts::body_md,
+            posts::findings,
+            topics::title,
+            topics::group_id,
+        ))
+        .first(conn)
+        .optional()
+}
+
+fn notify(conn: &mut AnyConnection, user_id: i64, post_id: i64, message: &str) -> QueryResult<()> {
+    diesel::insert_into(notifications::table)
+        .values((
+            notifications::user_id.eq(user_id),
+            notifications::post_id.eq(post_id),
+            notifications::message.eq(message),
+            notifications::created_at.eq(db::now()),
+        ))
+        .execute(conn)
+        .map(drop)
+}
+
+fn record_decision(
+    conn: &mut AnyConnection,
+    post_id: i64,
+    moderator_id: i64,
+    rule: Option<&str>,
+    note: Option<&str>,
+) -> QueryResult<()> {
+    diesel::update(posts::table.find(post_id))
+        .set((
+            posts::decided_by.eq(moderator_id),
+            posts::decided_at.eq(db::now()),
+            posts::decision_rule.eq(rule),
+            posts::decision_note.eq(note),
+            posts::urgent.eq(false),
+        ))
+        .execute(conn)
+        .map(drop)
+}
+
+/// Puts a held post live. Returns false if it was no longer waiting.
+pub fn approve(conn: &mut AnyConnection, moderator_id: i64, post: &Held) -> QueryResult<bool> {
+    if !crate::posting::set_status(conn, post.id, PostStatus::Pending.as_str(), PostStatus::Live)? {
+        return Ok(false);
+    }
+    record_decision(conn, post.id, moderator_id, None, None)?;
+    diesel::update(users::table.find(post.author_id))
+        .set(users::approved_posts.eq(users::approved_posts + 1))
+        .execute(conn)?;
+    notify(
+        conn,
+        post.author_id,
+        post.id,
+        &format!("Your post in “{}” was approved and is now live.", post.topic_title),
+    )?;
+    crate::site::audit(conn, Some(moderator_id), "approve", "post", post.id, "")?;
+    Ok(true)
+}
+
+/// Sends a held post back to its author, citing a ground rule; the text is kept for them to
+/// change and resubmit.
+pub fn reject(
+    conn: &mut AnyConnection,
+    moderator_id: i64,
+    post: &Held,
+    rule: &str,
+    note: Option<&str>,
+) -> QueryResult<bool> {
+    if !crate::posting::set_status(conn, post.id, PostStatus::Pending.as_str(), PostStatus::Rejected)? {
+        return Ok(false);
+    }
+    record_decision(conn, post.id, moderator_id, Some(rule), note)?;
+    diesel::update(users::table.find(post.author_id))
+        .set(users::rejected_posts.eq(users::rejected_posts + 1))
+        .execute(conn)?;
+    let title = super::ground_rule_title(rule).unwrap_or(rule);
+    let mut message = format!(
+        "Your post in “{}” was not approved. Ground rule: {title}. You can change it and send it again.",
+        post.topic_title
+    );
+    if let Some(note) = note.filter(|n| !n.trim().is_empty()) {
+        message.push_str(&format!(" The moderator says: {}", note.trim()));
+    }
+    notify(conn, post.author_id, post.id, &message)?;
+    crate::site::audit(conn, Some(moderator_id), "reject", "post", post.id, rule)?;
+    Ok(true)
+}
+
+/// What replaces a flagged span when a moderator redacts it.
+pub fn redaction_label(kind: &str) -> String {
+    let what = SpanType::parse(kind).map(SpanType::describe).unwrap_or("personal information");
+    let what = what.trim_start_matches("an ").trim_start_matches("a ").trim_start_matches("someone's ");
+    format!("[{what} removed by a moderator]")
+}
+
+/// Replaces every confidentiality span in `body` with its label. Spans are character offsets.
+pub fn redact(body: &str, findings: &[Finding]) -> (String, Vec<String>) {
+    let mut spans: Vec<&Finding> =
+        findings.iter().filter(|f| f.rule == "protect-personal-health-information" && f.end > f.start).collect();
+    spans.sort_by_key(|f| f.start);
+    let chars: Vec<char> = body.chars().collect();
+    let mut out = String::with_capacity(body.len());
+    let mut removed = Vec::new();
+    let mut at = 0;
+    for f in spans {
+        if f.start < at || f.end > chars.len() {
+            continue;
+        }
+        out.extend(&chars[at..f.start]);
+        let label = redaction_label(&f.message_for_moderator);
+        out.push_str(&label);
+        removed.push(label);
+        at = f.end;
+    }
+    out.extend(&chars[at..]);
+    (out, removed)
+}
+
+/// Replaces the post's text (keeping the old version for moderators) before approving it.
+fn replace_text(conn: &mut AnyConnection, moderator_id: i64, post: &Held, body: &str) -> QueryResult<()> {
+    diesel::insert_into(post_revisions::table)
+        .values((
+            post_revisions::post_id.eq(post.id),
+            post_revisions::editor_id.eq(moderator_id),
+            post_revisions::body_md.eq(&post.body_md),
+            post_revisions::created_at.eq(db::now()),
+        ))
+        .execute(conn)?;
+    diesel::update(posts::table.find(post.id))
+        .set((
+            posts::body_md.eq(body),
+            posts::body_html.eq(crate::markdown::render(body)),
+            posts::findings.eq("[]"),
+            posts::edited_at.eq(db::now()),
+        ))
+        .execute(conn)
+        .map(drop)
+}
+
+/// One action: removes the flagged personal information, approves, and tells the author what
+/// was removed.
+pub fn redact_and_approve(conn: &mut AnyConnection, moderator_id: i64, post: &Held) -> QueryResult<bool> {
+    let (body, removed) = redact(&post.body_md, &post.findings());
+    replace_text(conn, moderator_id, post, &body)?;
+    if !approve(conn, moderator_id, post)? {
+        return Ok(false);
+    }
+    let mut what: Vec<String> = removed;
+    what.dedup();
+    notify(
+        conn,
+        post.author_id,
+        post.id,
+        &format!(
+            "To protect your privacy a moderator removed personal information from your post in “{}” before it went live: {}.",
+            post.topic_title,
+            what.join(", ")
+        ),
+    )?;
+    crate::site::audit(conn, Some(moderator_id), "redact", "post", post.id, &what.join(", "))?;
+    Ok(true)
+}
+
+/// Approves the post with the moderator's changes to its text.
+pub fn edit_and_approve(conn: &mut AnyConnection, moderator_id: i64, post: &Held, body: &str) -> QueryResult<bool> {
+    replace_text(conn, moderator_id, post, body)?;
+    if !approve(conn, moderator_id, post)? {
+        return Ok(false);
+    }
+    crate::site::audit(conn, Some(moderator_id), "edit", "post", post.id, "")?;
+    Ok(true)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn finding(start: usize, end: usize, kind: &str) -> Finding {
+        Finding {
+            rule: "protect-personal-health-information".into(),
+            start,
+            end,
+            severity: "hold".into(),
+            message_for_author: String::new(),
+            message_for_moderator: kind.into(),
+        }
+    }
+
+    #[test]
+    fn redaction_replaces_each_span_with_what_it_was() {
+        let body = "Café ☕ NHS 943 476 5919, call 07700 900123!";
+        let (out, removed) = redact(body, &[finding(11, 23, "NHS_NUMBER"), finding(30, 42, "PHONE")]);
+        assert_eq!(out, "Café ☕ NHS [NHS number removed by a moderator], call [phone number removed by a moderator]!");
+        assert_eq!(removed.len(), 2);
+    }
+}

@@ -1,0 +1,184 @@
+//! Moderation before content goes live: held posts, the queue, decisions, and what authors see.
+
+use diesel::prelude::*;
+use forum::db::schema::{audit_log, groups};
+
+use crate::helpers::{TestApp, between, spawn_app};
+
+/// Makes every post in `slug` wait for a moderator.
+fn hold_everything(app: &TestApp, slug: &str) {
+    let pool = crate::helpers::pool(app);
+    diesel::update(groups::table.filter(groups::slug.eq(slug)))
+        .set(groups::moderation_policy.eq("all"))
+        .execute(&mut pool.get().unwrap())
+        .unwrap();
+}
+
+fn queue_item_id(page: &str) -> String {
+    between(page, "href=\"/mod/queue/", "\"").expect("an item in the queue")
+}
+
+#[test]
+fn an_nhs_number_is_held_then_redacted_and_approved_in_one_action() {
+    let app = spawn_app();
+    let (member, _) = app.member("Worried Wendy");
+    let topic = member.start_topic("hub", "Recall letter", "I got a recall letter today.");
+    let held = member.post(
+        &format!("/t/{topic}/reply"),
+        &[("body", "My NHS number is 943 476 5919, is that the one on the letter?")],
+    );
+    assert_eq!(held.status, 202);
+    held.assert_contains("Your post is waiting for a moderator");
+    held.assert_contains("This looks like an NHS number");
+
+    // Others cannot see it; its author sees it in place, and on their posts page.
+    app.client().get(&format!("/t/{topic}")).assert_lacks("943 476 5919");
+    let own = member.get(&format!("/t/{topic}"));
+    own.assert_contains("943 476 5919");
+    own.assert_contains("Waiting for a moderator");
+    member.get("/me/posts").assert_contains("Waiting for a moderator");
+
+    let (admin, _) = app.admin("Queue Admin");
+    let queue = admin.get("/mod/queue");
+    queue.assert_contains("Recall letter");
+    queue.assert_contains("Held for: nhs number");
+    let item = admin.get(&format!("/mod/queue/{}", queue_item_id(&queue.body)));
+    item.assert_contains("<mark title=\"NHS_NUMBER\">943 476 5919");
+    let done = admin.post(&format!("/mod/queue/{}", queue_item_id(&queue.body)), &[("action", "redact")]);
+    assert_eq!(done.status, 303);
+    assert_eq!(done.location(), "/mod/queue?done=redact");
+
+    let public = app.client().get(&format!("/t/{topic}"));
+    public.assert_contains("My NHS number is [NHS number removed by a moderator], is that the one on the letter?");
+    public.assert_lacks("943 476 5919");
+    let mine = member.get("/me/posts");
+    mine.assert_contains("removed personal information");
+    mine.assert_contains("NHS number removed by a moderator");
+    admin.get("/mod/log?action=redact").assert_contains("redact");
+    admin.get("/mod/queue").assert_contains("Nothing is waiting");
+}
+
+#[test]
+fn rejected_then_edited_resubmitted_and_approved() {
+    let app = spawn_app();
+    hold_everything(&app, "moving-on");
+    let (author, _) = app.member("Persistent Pat");
+    let held = author.post("/g/moving-on/new", &[("title", "Back at work"), ("body", "Buy my miracle tea!")]);
+    assert_eq!(held.status, 202);
+    held.assert_contains("read by a moderator before they appear");
+    let (admin, _) = app.admin("Fair Moderator");
+    let queue = admin.get("/mod/queue");
+    let item = queue_item_id(&queue.body);
+
+    // A rejection must cite a ground rule; the form keeps the note.
+    let missing =
+        admin.post(&format!("/mod/queue/{item}"), &[("action", "reject"), ("note", "Please leave out the advert.")]);
+    assert_eq!(missing.status, 422);
+    missing.assert_contains("Choose the ground rule");
+    missing.assert_contains("Please leave out the advert.");
+    let rejected = admin.post(
+        &format!("/mod/queue/{item}"),
+        &[("action", "reject"), ("rule", "no-spam"), ("note", "Please leave out the advert.")],
+    );
+    assert_eq!(rejected.location(), "/mod/queue?done=reject");
+
+    let mine = author.get("/me/posts");
+    mine.assert_contains("was not approved. Ground rule: No spam.");
+    mine.assert_contains("Please leave out the advert.");
+    let topic_id = between(&mine.body, "href=\"/t/", "#").unwrap();
+    let own = author.get(&format!("/t/{topic_id}"));
+    own.assert_contains("Not approved by a moderator (No spam)");
+    assert_eq!(app.client().get(&format!("/t/{topic_id}")).status, 404);
+
+    // The author changes it and sends it again: it waits again, with the old text kept.
+    let post_id = between(&own.body, "id=\"p", "\"").unwrap();
+    let resubmitted = author
+        .post(&format!("/p/{post_id}/edit"), &[("title", "Back at work"), ("body", "Back at work after six months.")]);
+    assert_eq!(resubmitted.status, 202);
+    let queue = admin.get("/mod/queue");
+    queue.assert_contains("Back at work after six months.");
+    admin.get(&format!("/p/{post_id}/history")).assert_contains("Buy my miracle tea!");
+    let approved = admin.post(&format!("/mod/queue/{}", queue_item_id(&queue.body)), &[("action", "approve")]);
+    assert_eq!(approved.location(), "/mod/queue?done=approve");
+    app.client().get(&format!("/t/{topic_id}")).assert_contains("Back at work after six months.");
+    app.client().get("/g/moving-on").assert_contains("Back at work");
+    author.get("/me/posts").assert_contains("was approved and is now live");
+
+    let pool = crate::helpers::pool(&app);
+    let actions: Vec<String> = audit_log::table
+        .filter(audit_log::target_type.eq("post"))
+        .order(audit_log::id)
+        .select(audit_log::action)
+        .load(&mut pool.get().unwrap())
+        .unwrap();
+    assert_eq!(actions, ["reject", "approve"]);
+}
+
+#[test]
+fn urgent_posts_lead_the_queue_and_their_authors_see_help_at_once() {
+    let app = spawn_app();
+    hold_everything(&app, "hub");
+    let (member, _) = app.member("Quiet Quinn");
+    let topic_held =
+        member.post("/g/hub/new", &[("title", "An ordinary question"), ("body", "How long does radiotherapy take?")]);
+    assert_eq!(topic_held.status, 202);
+    let urgent = member.post(
+        "/g/hub/new",
+        &[("title", "Tonight"), ("body", "I have saved up my tablets. Everyone would be better off without me.")],
+    );
+    assert_eq!(urgent.status, 202);
+    urgent.assert_contains("116 123");
+    urgent.assert_contains("999");
+    let (admin, _) = app.admin("Night Admin");
+    let queue = admin.get("/mod/queue");
+    let urgent_at = queue.body.find("Tonight").unwrap();
+    let ordinary_at = queue.body.find("An ordinary question").unwrap();
+    assert!(urgent_at < ordinary_at, "the urgent post comes first although it is newer");
+    queue.assert_contains("Urgent: plan or means");
+}
+
+#[test]
+fn the_queue_is_only_for_moderators_of_the_post_group() {
+    let app = spawn_app();
+    hold_everything(&app, "hub");
+    hold_everything(&app, "moving-on");
+    let (member, _) = app.member("Plain Poster");
+    member.post("/g/hub/new", &[("title", "Hub question"), ("body", "Hello hub")]);
+    member.post("/g/moving-on/new", &[("title", "Moving on question"), ("body", "Hello moving on")]);
+    let (admin, _) = app.admin("Chief");
+    let all = admin.get("/mod/queue");
+    let moving_on_item = crate::helpers::id_in_link_before(&all.body, "/mod/queue/", "Moving on question");
+
+    let (moderator, _) = app.member("Hub Helper");
+    let members = admin.get("/admin/members").body;
+    let helper_id = crate::helpers::id_in_link_before(&members, "/admin/members/", "Hub Helper");
+    let hub_id = crate::helpers::id_in_link_before(
+        &admin.get("/admin/groups").body,
+        "/admin/groups/",
+        "<span class=\"visually-hidden\"> Hub<",
+    );
+    admin.post(&format!("/admin/members/{helper_id}"), &[("moderates", &hub_id)]);
+
+    let scoped = moderator.get("/mod/queue");
+    scoped.assert_contains("Hub question");
+    scoped.assert_lacks("Moving on question");
+    assert_eq!(moderator.get(&format!("/mod/queue/{moving_on_item}")).status, 404);
+    assert_eq!(moderator.post(&format!("/mod/queue/{moving_on_item}"), &[("action", "approve")]).status, 404);
+    assert_eq!(member.get("/mod/queue").status, 404, "members cannot reach the queue");
+    assert_eq!(member.post(&format!("/mod/queue/{moving_on_item}"), &[("action", "approve")]).status, 404);
+    assert_eq!(app.client().get("/mod/queue").status, 303);
+    app.client().get("/g/moving-on").assert_lacks("Moving on question");
+}
+
+#[test]
+fn members_display_names_are_not_personal_information() {
+    let app = spawn_app();
+    app.member("Sarah Jones");
+    let (other, _) = app.member("Grateful Gina");
+    let topic = other.start_topic("hub", "Thank you", "Thank you Sarah Jones for your kind words yesterday.");
+    app.client().get(&format!("/t/{topic}")).assert_contains("Thank you Sarah Jones");
+    // A real full name that is nobody's pseudonym is held.
+    let held = other.post(&format!("/t/{topic}/reply"), &[("body", "My neighbour Brenda Sowerby had the same.")]);
+    assert_eq!(held.status, 202);
+    held.assert_contains("full name. Everyone in the group can read your post");
+}
