@@ -222,7 +222,8 @@ fn insert_post(
     decision: &Decision,
     now: NaiveDateTime,
 ) -> QueryResult<i64> {
-    diesel::insert_into(posts::table)
+    let body = decision.censored_body.as_deref().unwrap_or(body);
+    let post_id = diesel::insert_into(posts::table)
         .values((
             posts::topic_id.eq(topic_id),
             posts::author_id.eq(author_id),
@@ -236,7 +237,11 @@ fn insert_post(
             posts::urgent_kind.eq(decision.urgency.as_ref().map(|u| u.kind.as_str())),
         ))
         .returning(posts::id)
-        .get_result(conn)
+        .get_result(conn)?;
+    if decision.flag_for_review {
+        crate::moderation::flags::raise(conn, post_id, None, "check", "")?;
+    }
+    Ok(post_id)
 }
 
 /// Adds (or with negative numbers removes) live topics and posts to a group's counters.
@@ -281,7 +286,7 @@ pub fn create_topic(
         .values((
             topics::group_id.eq(group_id),
             topics::author_id.eq(author_id),
-            topics::title.eq(title),
+            topics::title.eq(decision.censored_title.as_deref().unwrap_or(title)),
             topics::status.eq(status.as_str()),
             topics::created_at.eq(now),
             topics::last_post_at.eq(now),
@@ -382,6 +387,8 @@ pub fn edit(
             post_revisions::created_at.eq(now),
         ))
         .execute(conn)?;
+    let body = decision.censored_body.as_deref().unwrap_or(body);
+    let title = decision.censored_title.as_deref().or(title);
     diesel::update(posts::table.find(post.id))
         .set((
             posts::body_md.eq(body),
@@ -398,6 +405,9 @@ pub fn edit(
     let new_status = decision.post_status();
     if post.status != new_status.as_str() {
         set_status(conn, post.id, &post.status, new_status)?;
+    }
+    if decision.flag_for_review {
+        crate::moderation::flags::raise(conn, post.id, None, "check", "")?;
     }
     Ok(true)
 }

@@ -88,6 +88,7 @@ pub fn seed_if_empty(conn: &mut AnyConnection) -> anyhow::Result<bool> {
         if crate::site::current_rules_version(conn)? == 0 {
             crate::site::publish_rules(conn, SITE_RULES, None)?;
         }
+        crate::moderation::rules::seed_defaults(conn)?;
         for g in &DEFAULT_GROUPS {
             crate::groups::create(
                 conn,

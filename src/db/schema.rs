@@ -163,6 +163,35 @@ diesel::table! {
 }
 
 diesel::table! {
+    moderation_rules (id) {
+        id -> BigInt,
+        kind -> Text,
+        pattern -> Text,
+        action -> Text,
+        ground_rule -> Text,
+        message -> Text,
+        group_ids -> Text,
+        newcomers_only -> Bool,
+        enabled -> Bool,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    flags (id) {
+        id -> BigInt,
+        post_id -> BigInt,
+        reporter_id -> Nullable<BigInt>,
+        reason -> Text,
+        note -> Text,
+        created_at -> Timestamp,
+        resolved_at -> Nullable<Timestamp>,
+        resolved_by -> Nullable<BigInt>,
+        outcome -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
     audit_log (id) {
         id -> BigInt,
         actor_id -> Nullable<BigInt>,
@@ -183,6 +212,7 @@ diesel::joinable!(topics -> users (author_id));
 diesel::joinable!(posts -> topics (topic_id));
 diesel::joinable!(posts -> users (author_id));
 diesel::joinable!(post_revisions -> posts (post_id));
+diesel::joinable!(flags -> posts (post_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
     settings,
@@ -197,5 +227,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     post_revisions,
     outbox,
     notifications,
+    moderation_rules,
+    flags,
     audit_log,
 );

@@ -7,8 +7,10 @@
 pub mod actions;
 pub mod detect;
 pub mod evaluation;
+pub mod flags;
 mod names;
 pub mod queue;
+pub mod rules;
 pub mod safeguarding;
 
 use serde::{Deserialize, Serialize};
@@ -53,6 +55,11 @@ pub struct Decision {
     pub findings: Vec<Finding>,
     /// Present when the post belongs in the urgent lane.
     pub urgency: Option<safeguarding::Urgency>,
+    /// The title and body to store, when a censor rule changed them.
+    pub censored_title: Option<String>,
+    pub censored_body: Option<String>,
+    /// A flag rule matched: the post goes live and moderators are asked to look.
+    pub flag_for_review: bool,
 }
 
 impl Decision {
@@ -156,10 +163,17 @@ pub fn assess(text: &str, allow: &detect::Allow) -> Assessment {
     Assessment { spans, urgency, decision, rules }
 }
 
-/// Screens a draft by `author` for `group`.
-/// `allow` carries the display names of members mentioned (pseudonyms are not personal
-/// information); build it with [`allow_for`].
-pub fn screen(draft: Draft<'_>, author: Author<'_>, group: &Group, allow: &detect::Allow) -> Decision {
+/// What screening needs from the database: allowances (members' display names mentioned in the
+/// text are pseudonyms, not personal information) and the enabled ground-rule checks.
+#[derive(Debug, Clone, Default)]
+pub struct Context {
+    pub allow: detect::Allow,
+    pub rules: Vec<rules::Rule>,
+}
+
+/// Screens a draft by `author` for `group`; build `context` with [`context_for`].
+pub fn screen(draft: Draft<'_>, author: Author<'_>, group: &Group, context: &Context) -> Decision {
+    let allow = &context.allow;
     let mut findings = Vec::new();
     let text = match draft.title {
         Some(title) => format!("{title}\n{}", draft.body),
@@ -197,9 +211,13 @@ pub fn screen(draft: Draft<'_>, author: Author<'_>, group: &Group, allow: &detec
         let policy_hold = match Policy::of(group) {
             Policy::PostModerate => None,
             Policy::All => Some("Posts in this group are read by a moderator before they appear.".to_owned()),
-            Policy::Newcomers(n) if author.account.approved_posts < n => Some(format!(
-                "New members' first {n} posts are read by a moderator before they appear. Thank you for waiting."
-            )),
+            Policy::Newcomers(n) if author.account.approved_posts < n => Some(if n == 1 {
+                "A new member's first post is read by a moderator before it appears. Thank you for waiting.".to_owned()
+            } else {
+                format!(
+                    "New members' first {n} posts are read by a moderator before they appear. Thank you for waiting."
+                )
+            }),
             Policy::Newcomers(_) => None,
         };
         if let Some(message) = policy_hold {
@@ -213,13 +231,55 @@ pub fn screen(draft: Draft<'_>, author: Author<'_>, group: &Group, allow: &detec
             });
         }
     }
-    let outcome = if findings.is_empty() { Outcome::Live } else { Outcome::Held };
-    Decision { outcome, findings, urgency }
+    // Ground-rule checks, on the title and the body separately (offsets are per part).
+    let newcomer = !author.moderates_group && author.account.approved_posts < 3;
+    let title_hits = draft.title.map(|t| rules::check(&context.rules, t, group.id, newcomer)).unwrap_or_default();
+    let body_hits = rules::check(&context.rules, draft.body, group.id, newcomer);
+    let mut strongest = None;
+    for (hit, in_body) in title_hits.iter().map(|h| (h, false)).chain(body_hits.iter().map(|h| (h, true))) {
+        strongest = strongest.max(Some(hit.action));
+        let (start, end) = if in_body { (hit.start, hit.end) } else { (0, 0) };
+        let severity = match hit.action {
+            rules::Action::Block => "block",
+            rules::Action::Hold => "hold",
+            rules::Action::Flag => "flag",
+            rules::Action::Censor => "censor",
+        };
+        findings.push(Finding {
+            rule: hit.ground_rule.clone(),
+            start,
+            end,
+            severity: severity.into(),
+            message_for_author: hit.message.clone(),
+            message_for_moderator: format!("rule {}", hit.rule_id),
+        });
+    }
+    let censored = |text: &str, hits: &[rules::Hit]| {
+        hits.iter().any(|h| h.action == rules::Action::Censor).then(|| rules::censor(text, hits))
+    };
+    let censored_title = draft.title.and_then(|t| censored(t, &title_hits));
+    let censored_body = censored(draft.body, &body_hits);
+    // An urgent post is never blocked: it goes to the urgent lane instead.
+    let holds = findings.iter().any(|f| f.severity == "hold" || f.severity == "urgent");
+    let outcome = if strongest == Some(rules::Action::Block) && urgency.is_none() {
+        Outcome::Blocked
+    } else if holds || strongest == Some(rules::Action::Block) {
+        Outcome::Held
+    } else {
+        Outcome::Live
+    };
+    let flag_for_review = strongest == Some(rules::Action::Flag) && outcome == Outcome::Live;
+    Decision { outcome, findings, urgency, censored_title, censored_body, flag_for_review }
 }
 
-/// The checks' allowances for `text`: the default helplines, and the display names of members
-/// that the text mentions (a PERSON span that is a member's pseudonym is not personal data).
-pub fn allow_for(conn: &mut crate::db::AnyConnection, text: &str) -> diesel::QueryResult<detect::Allow> {
+/// Screening's context for `text`: the enabled rules, the default helplines, and the display
+/// names of members that the text mentions (a PERSON span that is a member's pseudonym is not
+/// personal data).
+pub fn context_for(conn: &mut crate::db::AnyConnection, text: &str) -> diesel::QueryResult<Context> {
+    Ok(Context { allow: allow_for(conn, text)?, rules: rules::enabled(conn)? })
+}
+
+fn allow_for(conn: &mut crate::db::AnyConnection, text: &str) -> diesel::QueryResult<detect::Allow> {
     use diesel::prelude::*;
     let mut allow = detect::Allow::with_default_helplines();
     let chars: Vec<char> = text.chars().collect();

@@ -374,3 +374,131 @@ pub async fn publish_rules(
     .await?;
     Ok(see_other("/rules"))
 }
+
+// ---- ground-rule checks --------------------------------------------------------------------
+
+#[derive(Template)]
+#[template(path = "admin/rules_checks.html")]
+struct RuleChecksPage {
+    chrome: Chrome,
+    rules: Vec<crate::moderation::rules::Rule>,
+    groups: Vec<Group>,
+    errors: FormErrors,
+    fields: crate::moderation::rules::RuleFields,
+}
+
+impl RuleChecksPage {
+    fn kinds(&self) -> &'static [(&'static str, &'static str)] {
+        &crate::moderation::rules::KINDS
+    }
+    fn actions(&self) -> &'static [(&'static str, &'static str)] {
+        &crate::moderation::rules::Action::ALL
+    }
+    fn ground_rules(&self) -> &'static [(&'static str, &'static str)] {
+        &crate::moderation::GROUND_RULES
+    }
+    fn group_names(&self, ids: &str) -> String {
+        if ids.trim().is_empty() {
+            return "every group".to_owned();
+        }
+        self.groups
+            .iter()
+            .filter(|g| ids.split(',').any(|i| i.trim().parse() == Ok(g.id)))
+            .map(|g| g.name.clone())
+            .collect::<Vec<_>>()
+            .join(", ")
+    }
+}
+
+async fn rule_checks_page(
+    ctx: &Ctx,
+    state: &AppState,
+    status: StatusCode,
+    errors: FormErrors,
+    fields: crate::moderation::rules::RuleFields,
+) -> Result<HttpResponse, AppError> {
+    let (rules, groups) =
+        db::run(&state.pool, |conn| Ok((crate::moderation::rules::all(conn)?, crate::groups::all(conn)?))).await?;
+    render(status, &RuleChecksPage { chrome: ctx.chrome(), rules, groups, errors, fields })
+}
+
+/// `/admin/rules`: the checks that enforce the ground rules, and a form to add one.
+pub async fn rules(ctx: Ctx, state: web::Data<AppState>) -> Result<HttpResponse, AppError> {
+    ctx.require_admin()?;
+    let fields =
+        crate::moderation::rules::RuleFields { kind: "phrase".into(), action: "hold".into(), ..Default::default() };
+    rule_checks_page(&ctx, &state, StatusCode::OK, FormErrors::default(), fields).await
+}
+
+/// Adds a check (`groups=<id>` repeated limits it to those groups).
+pub async fn create_rule(
+    ctx: Ctx,
+    state: web::Data<AppState>,
+    form: web::Form<Vec<(String, String)>>,
+) -> Result<HttpResponse, AppError> {
+    let admin_id = ctx.require_admin()?.account.id;
+    let field = |name: &str| form.iter().find(|(k, _)| k == name).map(|(_, v)| v.clone()).unwrap_or_default();
+    let fields = crate::moderation::rules::RuleFields {
+        kind: field("kind"),
+        pattern: field("pattern"),
+        action: field("action"),
+        ground_rule: field("ground_rule"),
+        message: field("message"),
+        group_ids: form
+            .iter()
+            .filter(|(k, _)| k == "groups")
+            .filter_map(|(_, v)| v.parse::<i64>().ok())
+            .map(|id| id.to_string())
+            .collect::<Vec<_>>()
+            .join(","),
+        newcomers_only: !field("newcomers_only").is_empty(),
+    };
+    let mut errors = FormErrors::default();
+    for (name, message) in fields.problems() {
+        errors.add(name, message);
+    }
+    if !errors.is_empty() {
+        return rule_checks_page(&ctx, &state, StatusCode::UNPROCESSABLE_ENTITY, errors, fields).await;
+    }
+    db::write(&state.pool, move |conn| {
+        crate::moderation::rules::create(conn, &fields)?;
+        crate::site::audit(
+            conn,
+            Some(admin_id),
+            "create_rule",
+            "rule",
+            0,
+            &format!("{} {}", fields.kind, fields.pattern),
+        )?;
+        Ok(())
+    })
+    .await?;
+    Ok(see_other("/admin/rules"))
+}
+
+#[derive(Deserialize)]
+pub struct ToggleForm {
+    enabled: String,
+}
+
+/// Switches a check on or off.
+pub async fn toggle_rule(
+    ctx: Ctx,
+    state: web::Data<AppState>,
+    path: web::Path<String>,
+    form: web::Form<ToggleForm>,
+) -> Result<HttpResponse, AppError> {
+    let admin_id = ctx.require_admin()?.account.id;
+    let rule_id = id(&path)?;
+    let enabled = form.enabled == "yes";
+    db::write(&state.pool, move |conn| {
+        if crate::moderation::rules::set_enabled(conn, rule_id, enabled)? == 0 {
+            return Err(AppError::NotFound);
+        }
+        let action = if enabled { "enable_rule" } else { "disable_rule" };
+        crate::site::audit(conn, Some(admin_id), action, "rule", rule_id, "")?;
+        Ok(())
+    })
+    .await?;
+    Ok(see_other("/admin/rules"))
+}

@@ -9,7 +9,7 @@ use serde::Deserialize;
 use crate::db;
 use crate::error::AppError;
 use crate::groups::JoinRequest;
-use crate::moderation::{self, actions::Held, queue::LogRow, queue::QueueItem, queue::Segment};
+use crate::moderation::{self, actions::Held, flags::Reported, queue::LogRow, queue::QueueItem, queue::Segment};
 use crate::routes::id;
 use crate::web::context::Chrome;
 use crate::web::{AppState, Ctx, FormErrors, html, render, see_other};
@@ -70,6 +70,7 @@ pub async fn decide_request(
 struct QueuePage {
     chrome: Chrome,
     items: Vec<QueueItem>,
+    reports: Vec<Reported>,
     notice: Option<&'static str>,
 }
 
@@ -89,6 +90,8 @@ fn done_notice(code: Option<&str>) -> Option<&'static str> {
             Some("Not approved: its author has been told which ground rule, and can change it and send it again.")
         }
         "gone" => Some("Someone else has already decided that post."),
+        "keep" => Some("Kept: the reports are closed and the members who made them have been told."),
+        "remove" => Some("Removed: the post is off the forum and the members who reported it have been told."),
         _ => None,
     }
 }
@@ -101,8 +104,14 @@ pub async fn queue(
 ) -> Result<HttpResponse, AppError> {
     ctx.require_moderator()?;
     let scope = ctx.viewer.moderated_groups();
-    let items = db::run(&state.pool, move |conn| Ok(moderation::queue::queue(conn, scope.as_deref(), None)?)).await?;
-    html(&QueuePage { chrome: ctx.chrome(), items, notice: done_notice(query.done.as_deref()) })
+    let (items, reports) = db::run(&state.pool, move |conn| {
+        Ok((
+            moderation::queue::queue(conn, scope.as_deref(), None)?,
+            moderation::flags::open_reports(conn, scope.as_deref(), None)?,
+        ))
+    })
+    .await?;
+    html(&QueuePage { chrome: ctx.chrome(), items, reports, notice: done_notice(query.done.as_deref()) })
 }
 
 #[derive(Template)]
@@ -234,4 +243,51 @@ pub async fn log(ctx: Ctx, state: web::Data<AppState>, query: web::Query<LogQuer
     let filter = action.clone();
     let rows = db::run(&state.pool, move |conn| Ok(moderation::queue::log(conn, filter.as_deref())?)).await?;
     html(&LogPage { chrome: ctx.chrome(), rows, action: action.unwrap_or_default() })
+}
+
+// ---- reported live posts -------------------------------------------------------------------
+
+#[derive(Template)]
+#[template(path = "mod/report.html")]
+struct ReportPage {
+    chrome: Chrome,
+    item: Reported,
+}
+
+async fn reported(ctx: &Ctx, state: &AppState, post_id: i64) -> Result<Reported, AppError> {
+    let scope = ctx.viewer.moderated_groups();
+    let found = db::run(&state.pool, move |conn| {
+        Ok(moderation::flags::open_reports(conn, scope.as_deref(), Some(post_id))?.into_iter().next())
+    })
+    .await?;
+    let item = found.ok_or(AppError::NotFound)?;
+    if !ctx.viewer.can_moderate(item.group_id) {
+        return Err(AppError::NotFound);
+    }
+    Ok(item)
+}
+
+pub async fn report(ctx: Ctx, state: web::Data<AppState>, path: web::Path<String>) -> Result<HttpResponse, AppError> {
+    ctx.require_moderator()?;
+    let item = reported(&ctx, &state, id(&path)?).await?;
+    html(&ReportPage { chrome: ctx.chrome(), item })
+}
+
+/// Keep the reported post (restoring it if members' reports hid it) or remove it.
+pub async fn decide_report(
+    ctx: Ctx,
+    state: web::Data<AppState>,
+    path: web::Path<String>,
+    form: web::Form<DecisionForm>,
+) -> Result<HttpResponse, AppError> {
+    let moderator_id = ctx.require_moderator()?.account.id;
+    let item = reported(&ctx, &state, id(&path)?).await?;
+    let remove = match form.decision.as_str() {
+        "remove" => true,
+        "keep" => false,
+        _ => return Err(AppError::BadRequest("unknown decision".into())),
+    };
+    let post_id = item.post_id;
+    db::write(&state.pool, move |conn| Ok(moderation::flags::resolve(conn, moderator_id, post_id, remove)?)).await?;
+    Ok(see_other(&format!("/mod/queue?done={}", if remove { "remove" } else { "keep" })))
 }

@@ -185,9 +185,9 @@ pub(crate) async fn screen_draft(
         Some(t) => format!("{t}\n{body}"),
         None => body.to_owned(),
     };
-    let allow = db::run(&state.pool, move |conn| Ok(moderation::allow_for(conn, &text)?)).await?;
+    let context = db::run(&state.pool, move |conn| Ok(moderation::context_for(conn, &text)?)).await?;
     let author = moderation::Author { account: &account, moderates_group: ctx.viewer.can_moderate(group.id) };
-    Ok(moderation::screen(Draft { title, body }, author, group, &allow))
+    Ok(moderation::screen(Draft { title, body }, author, group, &context))
 }
 
 /// A blocked draft's reasons, shown on the form with the text kept.
@@ -388,4 +388,102 @@ pub async fn my_posts(ctx: Ctx, state: web::Data<AppState>) -> Result<HttpRespon
     })
     .await?;
     html(&MyPostsPage { chrome: ctx.chrome(), posts, notifications })
+}
+
+#[derive(Template)]
+#[template(path = "post_flag.html")]
+struct FlagPage {
+    chrome: Chrome,
+    post_id: i64,
+    topic_id: i64,
+    errors: FormErrors,
+    reason: String,
+    note: String,
+}
+
+impl FlagPage {
+    fn reasons(&self) -> &'static [(&'static str, &'static str)] {
+        &moderation::flags::REASONS
+    }
+}
+
+/// A live post the viewer can read (to report it).
+async fn readable_live_post(ctx: &Ctx, state: &AppState, post_id: i64) -> Result<Post, AppError> {
+    let (post, group) = db::run(&state.pool, move |conn| {
+        let post = posting::post(conn, post_id)?.ok_or(AppError::NotFound)?;
+        let topic = posting::topic(conn, post.topic_id)?.ok_or(AppError::NotFound)?;
+        Ok((post, crate::groups::by_id(conn, topic.group_id)?))
+    })
+    .await?;
+    if !ctx.viewer.can_read(&group) || post.status != "live" {
+        return Err(AppError::NotFound);
+    }
+    Ok(post)
+}
+
+pub async fn flag_form(
+    ctx: Ctx,
+    state: web::Data<AppState>,
+    path: web::Path<String>,
+) -> Result<HttpResponse, AppError> {
+    let post_id = id(&path)?;
+    ctx.require_signed_in(&format!("/p/{post_id}/flag"))?;
+    let post = readable_live_post(&ctx, &state, post_id).await?;
+    html(&FlagPage {
+        chrome: ctx.chrome(),
+        post_id,
+        topic_id: post.topic_id,
+        errors: FormErrors::default(),
+        reason: String::new(),
+        note: String::new(),
+    })
+}
+
+#[derive(Deserialize)]
+pub struct FlagForm {
+    #[serde(default)]
+    reason: String,
+    #[serde(default)]
+    note: String,
+}
+
+/// A member reports a live post; three distinct members hide it; a safety worry is urgent.
+pub async fn flag(
+    ctx: Ctx,
+    state: web::Data<AppState>,
+    path: web::Path<String>,
+    form: web::Form<FlagForm>,
+) -> Result<HttpResponse, AppError> {
+    let post_id = id(&path)?;
+    let reporter = ctx.require_signed_in(&format!("/p/{post_id}/flag"))?.account.id;
+    let post = readable_live_post(&ctx, &state, post_id).await?;
+    let FlagForm { reason, note } = form.into_inner();
+    if !moderation::flags::REASONS.iter().any(|(r, _)| *r == reason) || note.chars().count() > 1000 {
+        let mut errors = FormErrors::default();
+        errors.add("reason", "Choose what is wrong with the post (and keep the note under 1000 characters).");
+        let page = FlagPage { chrome: ctx.chrome(), post_id, topic_id: post.topic_id, errors, reason, note };
+        return render(StatusCode::UNPROCESSABLE_ENTITY, &page);
+    }
+    let safety = reason == "safety";
+    db::write(&state.pool, move |conn| {
+        Ok(moderation::flags::raise(conn, post_id, Some(reporter), &reason, note.trim())?)
+    })
+    .await?;
+    let mut paragraphs = vec![
+        "Thank you. A moderator will look at the post, and we will tell you what they decided on your posts page."
+            .to_owned(),
+    ];
+    if safety {
+        paragraphs.insert(
+            0,
+            "Your report goes to the top of the moderators' queue. If someone is in danger right now, call 999."
+                .to_owned(),
+        );
+    }
+    html(&MessagePage {
+        chrome: ctx.chrome(),
+        heading: "Thank you for your report".to_owned(),
+        paragraphs,
+        link: Some((format!("/t/{}#p{post_id}", post.topic_id), "Back to the topic".to_owned())),
+    })
 }

@@ -55,7 +55,7 @@ fn an_nhs_number_is_held_then_redacted_and_approved_in_one_action() {
     mine.assert_contains("removed personal information");
     mine.assert_contains("NHS number removed by a moderator");
     admin.get("/mod/log?action=redact").assert_contains("redact");
-    admin.get("/mod/queue").assert_contains("Nothing is waiting");
+    admin.get("/mod/queue").assert_contains("No held posts are waiting");
 }
 
 #[test]
@@ -181,4 +181,139 @@ fn members_display_names_are_not_personal_information() {
     let held = other.post(&format!("/t/{topic}/reply"), &[("body", "My neighbour Brenda Sowerby had the same.")]);
     assert_eq!(held.status, 202);
     held.assert_contains("full name. Everyone in the group can read your post");
+}
+
+#[test]
+fn abuse_is_blocked_with_the_text_kept_and_strong_language_censored() {
+    let app = spawn_app();
+    let (member, _) = app.member("Cross Carol");
+    let topic = member.start_topic("hub", "Waiting times", "Anyone else waiting weeks?");
+    let blocked = member.post(&format!("/t/{topic}/reply"), &[("body", "Nobody asked you, you stupid cow.")]);
+    assert_eq!(blocked.status, 422);
+    blocked.assert_contains("disagree with ideas, never attack people");
+    blocked.assert_contains("Nobody asked you, you stupid cow.");
+    app.client().get(&format!("/t/{topic}")).assert_lacks("stupid cow");
+
+    member.reply(topic, "What a cunt of a day at the clinic.");
+    app.client().get(&format!("/t/{topic}")).assert_contains("What a [removed] of a day at the clinic.");
+}
+
+#[test]
+fn links_from_newcomers_wait_but_trusted_sites_do_not() {
+    let app = spawn_app();
+    let (member, _) = app.member("New Nell");
+    let topic = member.start_topic("hub", "Useful sites", "Sharing what helped me.");
+    member.reply(topic, "The NHS page helped: https://www.nhs.uk/conditions/breast-cancer/");
+    let held = member.post(&format!("/t/{topic}/reply"), &[("body", "Try https://miracle-tea.example/shop")]);
+    assert_eq!(held.status, 202);
+    held.assert_contains("Links from new members are checked");
+}
+
+#[test]
+fn a_group_for_newcomers_holds_their_first_posts_only() {
+    let app = spawn_app();
+    let pool = crate::helpers::pool(&app);
+    diesel::update(groups::table.filter(groups::slug.eq("hub")))
+        .set((groups::moderation_policy.eq("newcomers"), groups::newcomer_posts.eq(1)))
+        .execute(&mut pool.get().unwrap())
+        .unwrap();
+    let (member, _) = app.member("Brand New");
+    let first = member.post("/g/hub/new", &[("title", "Hello all"), ("body", "First post here.")]);
+    assert_eq!(first.status, 202);
+    first.assert_contains("first post is read by a moderator");
+    let (admin, _) = app.admin("Welcomer");
+    let queue = admin.get("/mod/queue");
+    admin.post(&format!("/mod/queue/{}", queue_item_id(&queue.body)), &[("action", "approve")]);
+    // One approved post later, the member is trusted here.
+    member.start_topic("hub", "Second post", "Now I am trusted.");
+    app.client().get("/g/hub").assert_contains("Second post");
+}
+
+#[test]
+fn three_reports_hide_a_post_until_a_moderator_keeps_it() {
+    let app = spawn_app();
+    let (author, _) = app.member("Blunt Bea");
+    let topic = author.start_topic("hub", "Strong opinions", "I think waiting lists are a scandal.");
+    let post = between(&author.get(&format!("/t/{topic}")).body, "id=\"p", "\"").unwrap();
+    assert_eq!(author.get(&format!("/p/{post}/flag")).status, 200);
+    let mut reporters = Vec::new();
+    for name in ["Reporter One", "Reporter Two", "Reporter Three"] {
+        let (r, _) = app.member(name);
+        let page = r.post(&format!("/p/{post}/flag"), &[("reason", "rule"), ("note", "Feels harsh")]);
+        assert_eq!(page.status, 200);
+        page.assert_contains("Thank you for your report");
+        // A second report from the same member does not count twice.
+        r.post(&format!("/p/{post}/flag"), &[("reason", "rule")]);
+        reporters.push(r);
+        if reporters.len() < 3 {
+            app.client().get(&format!("/t/{topic}")).assert_contains("waiting lists are a scandal");
+        }
+    }
+    assert_eq!(app.client().get(&format!("/t/{topic}")).status, 404, "hidden after three members");
+
+    let (admin, _) = app.admin("Fair Judge");
+    let queue = admin.get("/mod/queue");
+    queue.assert_contains("Reported posts");
+    queue.assert_contains("3 reports");
+    queue.assert_contains("hidden until you decide");
+    let report = admin.get(&format!("/mod/reports/{post}"));
+    report.assert_contains("Feels harsh");
+    let kept = admin.post(&format!("/mod/reports/{post}"), &[("decision", "keep")]);
+    assert_eq!(kept.location(), "/mod/queue?done=keep");
+    app.client().get(&format!("/t/{topic}")).assert_contains("waiting lists are a scandal");
+    reporters[0].get("/me/posts").assert_contains("decided it can stay");
+}
+
+#[test]
+fn a_worry_about_safety_is_urgent_and_a_removed_post_is_gone() {
+    let app = spawn_app();
+    let (author, _) = app.member("Low Lou");
+    let topic = author.start_topic("hub", "Rough week", "Just a rough week.");
+    let post = between(&author.get(&format!("/t/{topic}")).body, "id=\"p", "\"").unwrap();
+    let (friend, _) = app.member("Worried Friend");
+    let page = friend.post(&format!("/p/{post}/flag"), &[("reason", "safety"), ("note", "She messaged me goodbye")]);
+    page.assert_contains("goes to the top of the moderators");
+    let (admin, _) = app.admin("On Call");
+    admin.get("/mod/queue").assert_contains("Urgent: worried about someone");
+    let removed = admin.post(&format!("/mod/reports/{post}"), &[("decision", "remove")]);
+    assert_eq!(removed.location(), "/mod/queue?done=remove");
+    assert_eq!(app.client().get(&format!("/t/{topic}")).status, 404);
+    admin.get("/mod/log?action=remove").assert_contains("remove");
+}
+
+#[test]
+fn admins_add_checks_and_bad_patterns_are_explained() {
+    let app = spawn_app();
+    let (admin, _) = app.admin("Rule Maker");
+    admin.get("/admin/rules").assert_contains("Ground-rule checks");
+    let bad = admin.post(
+        "/admin/rules",
+        &[
+            ("kind", "regex"),
+            ("pattern", "(unclosed"),
+            ("action", "block"),
+            ("ground_rule", "no-spam"),
+            ("message", "No."),
+        ],
+    );
+    assert_eq!(bad.status, 422);
+    bad.assert_contains("not a valid regular expression");
+    bad.assert_contains("(unclosed");
+    let added = admin.post(
+        "/admin/rules",
+        &[
+            ("kind", "phrase"),
+            ("pattern", "miracle tea"),
+            ("action", "block"),
+            ("ground_rule", "be-helpful"),
+            ("message", "Please do not promote miracle tea here."),
+        ],
+    );
+    assert_eq!(added.status, 303);
+    let (member, _) = app.member("Tea Lover");
+    let page = member.post("/g/hub/new", &[("title", "Tea"), ("body", "Has anyone tried Miracle Tea?")]);
+    assert_eq!(page.status, 422);
+    page.assert_contains("Please do not promote miracle tea here.");
+    let (member_b, _) = app.member("Other Member");
+    assert_eq!(member_b.get("/admin/rules").status, 404);
 }

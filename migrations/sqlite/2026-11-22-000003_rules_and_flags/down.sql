@@ -1,0 +1,2 @@
+DROP TABLE flags;
+DROP TABLE moderation_rules;

@@ -1,0 +1,200 @@
+//! Flags on live posts: members report a post (or a check asks for a look); enough distinct
+//! members hide it until a moderator reviews it; a worry about someone's safety goes straight
+//! to the urgent lane. Moderators keep or remove the post, and reporters hear the outcome.
+
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+
+use crate::db::schema::{flags, groups, notifications, posts, topics, users};
+use crate::db::{self, AnyConnection};
+use crate::posting::PostStatus;
+
+/// Reports from this many distinct members hide a post until a moderator looks.
+pub const HIDE_THRESHOLD: i64 = 3;
+
+/// Why a member reports a post (value, words).
+pub const REASONS: [(&str, &str); 4] = [
+    ("rule", "It breaks a ground rule"),
+    ("personal_information", "It shares personal information"),
+    ("spam", "It is spam or advertising"),
+    ("safety", "I am worried about someone's safety"),
+];
+
+pub fn reason_words(reason: &str) -> &str {
+    REASONS.iter().find(|(r, _)| *r == reason).map(|(_, w)| *w).unwrap_or("Raised by an automatic check")
+}
+
+/// Records a flag. A member's second report of the same post is ignored. Returns whether the
+/// post was hidden by this flag.
+pub fn raise(
+    conn: &mut AnyConnection,
+    post_id: i64,
+    reporter: Option<i64>,
+    reason: &str,
+    note: &str,
+) -> QueryResult<bool> {
+    if let Some(reporter) = reporter {
+        let already: i64 = flags::table
+            .filter(flags::post_id.eq(post_id))
+            .filter(flags::reporter_id.eq(reporter))
+            .filter(flags::resolved_at.is_null())
+            .count()
+            .get_result(conn)?;
+        if already > 0 {
+            return Ok(false);
+        }
+    }
+    diesel::insert_into(flags::table)
+        .values((
+            flags::post_id.eq(post_id),
+            flags::reporter_id.eq(reporter),
+            flags::reason.eq(reason),
+            flags::note.eq(note),
+            flags::created_at.eq(db::now()),
+        ))
+        .execute(conn)?;
+    if reason == "safety" {
+        diesel::update(posts::table.find(post_id))
+            .set((posts::urgent.eq(true), posts::urgent_kind.eq("someone_else")))
+            .execute(conn)?;
+    }
+    let members: Vec<Option<i64>> = flags::table
+        .filter(flags::post_id.eq(post_id))
+        .filter(flags::resolved_at.is_null())
+        .filter(flags::reporter_id.is_not_null())
+        .select(flags::reporter_id)
+        .distinct()
+        .load(conn)?;
+    if members.len() as i64 >= HIDE_THRESHOLD {
+        return crate::posting::set_status(conn, post_id, PostStatus::Live.as_str(), PostStatus::Hidden);
+    }
+    Ok(false)
+}
+
+/// A reported post as moderators see it.
+#[derive(Debug, Clone)]
+pub struct Reported {
+    pub post_id: i64,
+    pub topic_id: i64,
+    pub topic_title: String,
+    pub group_id: i64,
+    pub group_name: String,
+    pub author_name: String,
+    pub status: String,
+    pub urgent: bool,
+    pub body_md: String,
+    pub reports: Vec<(String, String, NaiveDateTime)>,
+}
+
+impl Reported {
+    pub fn waited(&self) -> String {
+        self.reports.iter().map(|r| r.2).min().map(super::queue::waited).unwrap_or_default()
+    }
+}
+
+type Row = (i64, i64, String, i64, String, String, String, bool, String, String, String, NaiveDateTime);
+
+/// Posts with open reports in the given groups (`None`: all), urgent first, then oldest report.
+pub fn open_reports(conn: &mut AnyConnection, scope: Option<&[i64]>, only: Option<i64>) -> QueryResult<Vec<Reported>> {
+    let mut query = flags::table
+        .inner_join(posts::table.inner_join(topics::table.inner_join(groups::table)))
+        .inner_join(users::table.on(users::id.eq(posts::author_id)))
+        .filter(flags::resolved_at.is_null())
+        .order((flags::created_at.asc(), flags::id.asc()))
+        .select((
+            posts::id,
+            topics::id,
+            topics::title,
+            groups::id,
+            groups::name,
+            users::display_name,
+            posts::status,
+            posts::urgent,
+            posts::body_md,
+            flags::reason,
+            flags::note,
+            flags::created_at,
+        ))
+        .limit(500)
+        .into_boxed();
+    if let Some(ids) = scope {
+        query = query.filter(topics::group_id.eq_any(ids.to_vec()));
+    }
+    if let Some(id) = only {
+        query = query.filter(posts::id.eq(id));
+    }
+    let rows: Vec<Row> = query.load(conn)?;
+    let mut out: Vec<Reported> = Vec::new();
+    for (
+        post_id,
+        topic_id,
+        topic_title,
+        group_id,
+        group_name,
+        author_name,
+        status,
+        urgent,
+        body_md,
+        reason,
+        note,
+        at,
+    ) in rows
+    {
+        match out.iter_mut().find(|r| r.post_id == post_id) {
+            Some(r) => r.reports.push((reason, note, at)),
+            None => out.push(Reported {
+                post_id,
+                topic_id,
+                topic_title,
+                group_id,
+                group_name,
+                author_name,
+                status,
+                urgent,
+                body_md,
+                reports: vec![(reason, note, at)],
+            }),
+        }
+    }
+    out.sort_by_key(|r| !r.urgent);
+    Ok(out)
+}
+
+/// Keeps the post (restoring it if hidden) or removes it; closes its reports and tells the
+/// members who reported it.
+pub fn resolve(conn: &mut AnyConnection, moderator_id: i64, post_id: i64, remove: bool) -> QueryResult<bool> {
+    let status: String = posts::table.find(post_id).select(posts::status).first(conn)?;
+    let changed = match (remove, status.as_str()) {
+        (true, "live" | "hidden") => crate::posting::set_status(conn, post_id, &status, PostStatus::Removed)?,
+        (false, "hidden") => crate::posting::set_status(conn, post_id, "hidden", PostStatus::Live)?,
+        (false, _) => true,
+        _ => false,
+    };
+    let reporters: Vec<Option<i64>> = flags::table
+        .filter(flags::post_id.eq(post_id))
+        .filter(flags::resolved_at.is_null())
+        .select(flags::reporter_id)
+        .load(conn)?;
+    let outcome = if remove { "removed" } else { "kept" };
+    diesel::update(flags::table.filter(flags::post_id.eq(post_id)).filter(flags::resolved_at.is_null()))
+        .set((flags::resolved_at.eq(db::now()), flags::resolved_by.eq(moderator_id), flags::outcome.eq(outcome)))
+        .execute(conn)?;
+    diesel::update(posts::table.find(post_id)).set(posts::urgent.eq(false)).execute(conn)?;
+    let message = if remove {
+        "Thank you for your report: a moderator removed the post."
+    } else {
+        "Thank you for your report: a moderator looked at the post and decided it can stay."
+    };
+    for reporter in reporters.into_iter().flatten() {
+        diesel::insert_into(notifications::table)
+            .values((
+                notifications::user_id.eq(reporter),
+                notifications::post_id.eq(post_id),
+                notifications::message.eq(message),
+                notifications::created_at.eq(db::now()),
+            ))
+            .execute(conn)?;
+    }
+    crate::site::audit(conn, Some(moderator_id), if remove { "remove" } else { "keep" }, "post", post_id, "reports")?;
+    Ok(changed)
+}
