@@ -169,12 +169,55 @@ pub fn assess(text: &str, allow: &detect::Allow) -> Assessment {
 pub struct Context {
     pub allow: detect::Allow,
     pub rules: Vec<rules::Rule>,
+    /// Posts and edits by the author in the last [`FLOOD_WINDOW_MINUTES`].
+    pub recent_posts: i64,
+    /// The author posted exactly this text in the last day.
+    pub duplicate: bool,
 }
+
+/// Flood control: how many posts fit in the window (newcomers, then everyone else).
+pub const FLOOD_WINDOW_MINUTES: i64 = 10;
+pub const FLOOD_LIMIT_NEWCOMER: i64 = 3;
+pub const FLOOD_LIMIT: i64 = 10;
 
 /// Screens a draft by `author` for `group`; build `context` with [`context_for`].
 pub fn screen(draft: Draft<'_>, author: Author<'_>, group: &Group, context: &Context) -> Decision {
     let allow = &context.allow;
     let mut findings = Vec::new();
+    // Flood control never slows a moderator of the group.
+    if !author.moderates_group {
+        let limit = if author.account.approved_posts < 3 { FLOOD_LIMIT_NEWCOMER } else { FLOOD_LIMIT };
+        let flood = if context.duplicate {
+            Some(
+                "You have already posted exactly this. If it has not appeared yet, it may be waiting for a moderator."
+                    .to_owned(),
+            )
+        } else if context.recent_posts >= limit {
+            Some(format!(
+                "You are posting very quickly. Please wait a few minutes and send it again: your text is kept below. (Up to {limit} posts every {FLOOD_WINDOW_MINUTES} minutes.)"
+            ))
+        } else {
+            None
+        };
+        if let Some(message) = flood {
+            let finding = Finding {
+                rule: "flood-control".into(),
+                start: 0,
+                end: 0,
+                severity: "block".into(),
+                message_for_author: message,
+                message_for_moderator: "flood control".into(),
+            };
+            return Decision {
+                outcome: Outcome::Blocked,
+                findings: vec![finding],
+                urgency: safeguarding::assess(draft.body),
+                censored_title: None,
+                censored_body: None,
+                flag_for_review: false,
+            };
+        }
+    }
     let text = match draft.title {
         Some(title) => format!("{title}\n{}", draft.body),
         None => draft.body.to_owned(),
@@ -275,8 +318,32 @@ pub fn screen(draft: Draft<'_>, author: Author<'_>, group: &Group, context: &Con
 /// Screening's context for `text`: the enabled rules, the default helplines, and the display
 /// names of members that the text mentions (a PERSON span that is a member's pseudonym is not
 /// personal data).
-pub fn context_for(conn: &mut crate::db::AnyConnection, text: &str) -> diesel::QueryResult<Context> {
-    Ok(Context { allow: allow_for(conn, text)?, rules: rules::enabled(conn)? })
+/// `editing`: the post being edited, which is not a duplicate of itself.
+pub fn context_for(
+    conn: &mut crate::db::AnyConnection,
+    author_id: i64,
+    editing: Option<i64>,
+    body: &str,
+    text: &str,
+) -> diesel::QueryResult<Context> {
+    use crate::db::schema::posts;
+    use diesel::prelude::*;
+    let now = crate::db::now();
+    // Served by the posts_author index (author_id, created_at, id).
+    let recent_posts: i64 = posts::table
+        .filter(posts::author_id.eq(author_id))
+        .filter(posts::created_at.gt(now - chrono::Duration::minutes(FLOOD_WINDOW_MINUTES)))
+        .count()
+        .get_result(conn)?;
+    let duplicate: bool = diesel::select(diesel::dsl::exists(
+        posts::table
+            .filter(posts::author_id.eq(author_id))
+            .filter(posts::created_at.gt(now - chrono::Duration::days(1)))
+            .filter(posts::id.ne(editing.unwrap_or(0)))
+            .filter(posts::body_md.eq(body)),
+    ))
+    .get_result(conn)?;
+    Ok(Context { allow: allow_for(conn, text)?, rules: rules::enabled(conn)?, recent_posts, duplicate })
 }
 
 fn allow_for(conn: &mut crate::db::AnyConnection, text: &str) -> diesel::QueryResult<detect::Allow> {
@@ -296,4 +363,33 @@ fn allow_for(conn: &mut crate::db::AnyConnection, text: &str) -> diesel::QueryRe
             .load(conn)?;
     }
     Ok(allow)
+}
+
+/// What an author sees before posting: the post as it will look, and — if a check would hold
+/// it — the flagged stretches highlighted with plain explanations.
+#[derive(Debug, Clone)]
+pub struct Preview {
+    pub html: String,
+    pub segments: Vec<queue::Segment>,
+    pub messages: Vec<String>,
+    pub outcome: Outcome,
+}
+
+impl Preview {
+    pub fn new(body: &str, decision: &Decision) -> Self {
+        Preview {
+            html: crate::markdown::render(decision.censored_body.as_deref().unwrap_or(body)),
+            segments: queue::segments(body, &decision.findings),
+            messages: decision.messages_for_author(),
+            outcome: decision.outcome,
+        }
+    }
+
+    pub fn held(&self) -> bool {
+        self.outcome == Outcome::Held
+    }
+
+    pub fn has_highlights(&self) -> bool {
+        self.segments.iter().any(|s| s.flag.is_some())
+    }
 }

@@ -8,7 +8,7 @@ use serde::Deserialize;
 use crate::db;
 use crate::error::AppError;
 use crate::groups::{Group, Visibility};
-use crate::moderation::Outcome;
+use crate::moderation::{self, Outcome};
 use crate::posting::{self, TopicListItem};
 use crate::web::context::Chrome;
 use crate::web::{AppState, Ctx, FormErrors, PageQuery, html, render, see_other};
@@ -113,6 +113,7 @@ pub struct ComposePage {
     pub body: String,
     pub group_name: String,
     pub group_rules_html: String,
+    pub preview: Option<moderation::Preview>,
 }
 
 impl ComposePage {
@@ -136,6 +137,7 @@ fn new_topic_page(ctx: &Ctx, group: &Group, errors: FormErrors, title: String, b
         body,
         group_name: group.name.clone(),
         group_rules_html: group.rules_html.clone(),
+        preview: None,
     }
 }
 
@@ -172,6 +174,8 @@ pub struct TopicForm {
     title: String,
     #[serde(default)]
     body: String,
+    /// Present when the "Preview" button was pressed.
+    preview: Option<String>,
 }
 
 pub async fn new_topic(
@@ -186,12 +190,15 @@ pub async fn new_topic(
     if !ctx.viewer.can_post(&group) {
         return Err(refuse_posting(&ctx, &group, &here));
     }
-    let TopicForm { title, body } = form.into_inner();
+    let TopicForm { title, body, preview } = form.into_inner();
     let mut errors = FormErrors(posting::check_lengths(Some(&title), &body));
-    let decision = crate::routes::posts::screen_draft(&ctx, &state, &group, Some(&title), &body).await?;
+    let decision = crate::routes::posts::screen_draft(&ctx, &state, &group, Some(&title), &body, None).await?;
     crate::routes::posts::blocked_reasons(&decision, &mut errors);
-    if !errors.is_empty() {
-        return render(StatusCode::UNPROCESSABLE_ENTITY, &new_topic_page(&ctx, &group, errors, title, body));
+    if !errors.is_empty() || preview.is_some() {
+        let status = if errors.is_empty() { StatusCode::OK } else { StatusCode::UNPROCESSABLE_ENTITY };
+        let show = errors.is_empty().then(|| moderation::Preview::new(&body, &decision));
+        let page = ComposePage { preview: show, ..new_topic_page(&ctx, &group, errors, title, body) };
+        return render(status, &page);
     }
     let group_id = group.id;
     let held = (decision.outcome != Outcome::Live).then(|| decision.clone());

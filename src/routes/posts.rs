@@ -36,6 +36,7 @@ struct TopicPage {
     signed_in: bool,
     errors: FormErrors,
     draft: String,
+    preview: Option<moderation::Preview>,
 }
 
 #[derive(Deserialize)]
@@ -68,6 +69,7 @@ struct ReplyBox {
     status: StatusCode,
     errors: FormErrors,
     draft: String,
+    preview: Option<moderation::Preview>,
 }
 
 async fn topic_response(
@@ -107,6 +109,7 @@ async fn topic_response(
             pages,
             errors: reply.errors,
             draft: reply.draft,
+            preview: reply.preview,
         },
     )
 }
@@ -129,7 +132,7 @@ pub async fn topic_page(
         _ => String::new(),
     };
     let page = query.page.unwrap_or(1).clamp(1, crate::web::MAX_PAGE);
-    let reply = ReplyBox { status: StatusCode::OK, errors: FormErrors::default(), draft };
+    let reply = ReplyBox { status: StatusCode::OK, errors: FormErrors::default(), draft, preview: None };
     topic_response(&ctx, &state, topic, group, page, reply).await
 }
 
@@ -137,6 +140,7 @@ pub async fn topic_page(
 pub struct ReplyForm {
     #[serde(default)]
     body: String,
+    preview: Option<String>,
 }
 
 pub async fn reply(
@@ -152,13 +156,15 @@ pub async fn reply(
     if !ctx.viewer.can_post(&group) {
         return Err(refuse_posting(&ctx, &group, &here));
     }
-    let body = form.into_inner().body;
+    let ReplyForm { body, preview } = form.into_inner();
     let mut errors = FormErrors(posting::check_lengths(None, &body));
-    let decision = screen_draft(&ctx, &state, &group, None, &body).await?;
+    let decision = screen_draft(&ctx, &state, &group, None, &body, None).await?;
     blocked_reasons(&decision, &mut errors);
-    if !errors.is_empty() {
+    if !errors.is_empty() || preview.is_some() {
         let last = topic.page_count().max(1);
-        let reply = ReplyBox { status: StatusCode::UNPROCESSABLE_ENTITY, errors, draft: body };
+        let status = if errors.is_empty() { StatusCode::OK } else { StatusCode::UNPROCESSABLE_ENTITY };
+        let preview = errors.is_empty().then(|| moderation::Preview::new(&body, &decision));
+        let reply = ReplyBox { status, errors, draft: body, preview };
         return topic_response(&ctx, &state, topic, group, last, reply).await;
     }
     let held = (decision.outcome != Outcome::Live).then(|| decision.clone());
@@ -179,13 +185,16 @@ pub(crate) async fn screen_draft(
     group: &Group,
     title: Option<&str>,
     body: &str,
+    editing: Option<i64>,
 ) -> Result<moderation::Decision, AppError> {
     let account = ctx.require_signed_in("/")?.account.clone();
     let text = match title {
         Some(t) => format!("{t}\n{body}"),
         None => body.to_owned(),
     };
-    let context = db::run(&state.pool, move |conn| Ok(moderation::context_for(conn, &text)?)).await?;
+    let (author_id, raw) = (account.id, body.to_owned());
+    let context =
+        db::run(&state.pool, move |conn| Ok(moderation::context_for(conn, author_id, editing, &raw, &text)?)).await?;
     let author = moderation::Author { account: &account, moderates_group: ctx.viewer.can_moderate(group.id) };
     Ok(moderation::screen(Draft { title, body }, author, group, &context))
 }
@@ -262,6 +271,7 @@ fn edit_page(
         body,
         group_name: group.name.clone(),
         group_rules_html: group.rules_html.clone(),
+        preview: None,
     }
 }
 
@@ -280,6 +290,7 @@ pub struct EditForm {
     title: Option<String>,
     #[serde(default)]
     body: String,
+    preview: Option<String>,
 }
 
 pub async fn edit(
@@ -293,14 +304,19 @@ pub async fn edit(
         return Err(refuse_posting(&ctx, &group, &format!("/p/{}/edit", post.id)));
     }
     let account = ctx.require_signed_in("/")?.account.clone();
-    let EditForm { title, body } = form.into_inner();
+    let EditForm { title, body, preview } = form.into_inner();
     let title = if post.is_opening { Some(title.unwrap_or_default()) } else { None };
     let mut errors = FormErrors(posting::check_lengths(title.as_deref(), &body));
-    let decision = screen_draft(&ctx, &state, &group, title.as_deref(), &body).await?;
+    let decision = screen_draft(&ctx, &state, &group, title.as_deref(), &body, Some(post.id)).await?;
     blocked_reasons(&decision, &mut errors);
-    if !errors.is_empty() {
-        let page = edit_page(&ctx, &post, &topic, &group, errors, title.unwrap_or_default(), body);
-        return render(StatusCode::UNPROCESSABLE_ENTITY, &page);
+    if !errors.is_empty() || preview.is_some() {
+        let status = if errors.is_empty() { StatusCode::OK } else { StatusCode::UNPROCESSABLE_ENTITY };
+        let show = errors.is_empty().then(|| moderation::Preview::new(&body, &decision));
+        let page = ComposePage {
+            preview: show,
+            ..edit_page(&ctx, &post, &topic, &group, errors, title.unwrap_or_default(), body)
+        };
+        return render(status, &page);
     }
     let (post_id, topic_id) = (post.id, topic.id);
     let held = (decision.outcome != Outcome::Live).then(|| decision.clone());

@@ -230,7 +230,7 @@ impl TestApp {
         let client = self.client();
         let form = client.get(&path);
         assert_eq!(form.status, 200, "{}", form.body);
-        let password = "lavender fields in june";
+        let password = ADMIN_PASSWORD;
         let done = client.post(&path, &[("password", password), ("confirm", password)]);
         assert_eq!(done.status, 303, "{}", done.body);
         client.login(&email, password).expect("admin can sign in");
@@ -251,6 +251,9 @@ impl TestApp {
         (client, email)
     }
 }
+
+/// The password test admins set.
+pub const ADMIN_PASSWORD: &str = "lavender fields in june";
 
 /// The password test members use.
 pub const PASSWORD: &str = "blue skies over the pier";

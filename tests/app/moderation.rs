@@ -317,3 +317,45 @@ fn admins_add_checks_and_bad_patterns_are_explained() {
     let (member_b, _) = app.member("Other Member");
     assert_eq!(member_b.get("/admin/rules").status, 404);
 }
+
+#[test]
+fn a_preview_explains_and_highlights_personal_information_before_posting() {
+    let app = spawn_app();
+    let (member, _) = app.member("Careful Cath");
+    let topic = member.start_topic("hub", "Letters", "My letter came today.");
+    let preview = member.post(
+        &format!("/t/{topic}/reply"),
+        &[("body", "Mine says **NHS** 943 476 5919, ring me on 07700 900123"), ("preview", "yes")],
+    );
+    assert_eq!(preview.status, 200);
+    preview.assert_contains("Before you post");
+    preview.assert_contains("This looks like an NHS number. Everyone in the group can read your post");
+    preview.assert_contains("<mark>943 476 5919");
+    preview.assert_contains("<mark>07700 900123");
+    preview.assert_contains("<strong>NHS</strong>");
+    // Nothing was posted, and the text is still in the form.
+    preview.assert_contains(">Mine says **NHS** 943 476 5919, ring me on 07700 900123</textarea>");
+    member.get("/me/posts").assert_lacks("Waiting for a moderator");
+    // A clean preview has no warning.
+    let clean =
+        member.post("/g/hub/new", &[("title", "Hello"), ("body", "3 cycles of FEC-T done!"), ("preview", "yes")]);
+    assert_eq!(clean.status, 200);
+    clean.assert_lacks("Before you post");
+    clean.assert_contains("3 cycles of FEC-T done!");
+}
+
+#[test]
+fn flood_control_slows_newcomers_and_catches_duplicates_but_keeps_their_text() {
+    let app = spawn_app();
+    let (member, _) = app.member("Speedy Sue");
+    let topic = member.start_topic("hub", "Quick fire", "One.");
+    member.reply(topic, "Two.");
+    let duplicate = member.post(&format!("/t/{topic}/reply"), &[("body", "Two.")]);
+    assert_eq!(duplicate.status, 422);
+    duplicate.assert_contains("already posted exactly this");
+    member.reply(topic, "Three.");
+    let flood = member.post(&format!("/t/{topic}/reply"), &[("body", "Four, too soon.")]);
+    assert_eq!(flood.status, 422);
+    flood.assert_contains("You are posting very quickly");
+    flood.assert_contains("Four, too soon.");
+}
