@@ -11,7 +11,7 @@ pub enum AppError {
     NotFound,
     /// The viewer knows the object exists but may not do this.
     #[error("forbidden: {0}")]
-    Forbidden(&'static str),
+    Forbidden(String),
     /// Signing in would allow it: send the person to the sign-in page.
     #[error("sign-in required")]
     SignInRequired { next: String },

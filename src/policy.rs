@@ -48,9 +48,11 @@ impl Viewer {
         }
     }
 
-    /// May start topics and reply: can read, and has confirmed their email address.
+    /// May start topics and reply: can read, has confirmed their email address, and is not
+    /// suspended.
     pub fn can_post(&self, group: &Group) -> bool {
-        self.can_read(group) && self.account().is_some_and(|a| a.email_verified_at.is_some())
+        self.can_read(group)
+            && self.account().is_some_and(|a| a.email_verified_at.is_some() && a.suspension().is_none())
     }
 
     /// Moderates the group: an admin, or a moderator appointed for it.
@@ -118,6 +120,9 @@ mod tests {
                     created_at: crate::db::now(),
                     approved_posts: 0,
                     rejected_posts: 0,
+                    suspended_until: None,
+                    sanction_reason: None,
+                    banned: false,
                 },
                 memberships,
             }),

@@ -55,6 +55,8 @@ pub struct Topic {
     pub reply_count: i64,
     pub created_at: NaiveDateTime,
     pub last_post_at: NaiveDateTime,
+    /// A moderator closed it to replies.
+    pub locked: bool,
 }
 
 impl Topic {
@@ -87,6 +89,7 @@ pub struct PostView {
     pub status: String,
     pub decision_rule: Option<String>,
     pub decision_note: Option<String>,
+    pub appealed: bool,
 }
 
 impl PostView {
@@ -145,6 +148,7 @@ pub fn topic_posts(
             posts::status,
             posts::decision_rule,
             posts::decision_note,
+            posts::appealed,
         ))
         .limit(POSTS_PER_PAGE)
         .offset((page - 1) * POSTS_PER_PAGE)

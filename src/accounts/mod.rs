@@ -51,6 +51,22 @@ pub struct Account {
     /// Standing: posts a moderator approved, and posts rejected.
     pub approved_posts: i32,
     pub rejected_posts: i32,
+    /// Suspended members read but cannot post until then.
+    pub suspended_until: Option<NaiveDateTime>,
+    pub sanction_reason: Option<String>,
+    /// Banned members cannot sign in.
+    pub banned: bool,
+}
+
+impl Account {
+    /// Until when, and why, the member may not post (if suspended or banned now).
+    pub fn suspension(&self) -> Option<(Option<NaiveDateTime>, String)> {
+        let reason = self.sanction_reason.clone().unwrap_or_default();
+        if self.banned {
+            return Some((None, reason));
+        }
+        self.suspended_until.filter(|until| *until > db::now()).map(|until| (Some(until), reason))
+    }
 }
 
 /// Normalises an email address for storage and look-up; `None` if it is not an address.
@@ -166,6 +182,7 @@ pub fn resume_session(conn: &mut AnyConnection, token: &str) -> QueryResult<Opti
     let found: Option<(i64, NaiveDateTime, Account)> = sessions::table
         .inner_join(users::table)
         .filter(sessions::token_hash.eq(hash_token(token)))
+        .filter(users::banned.eq(false))
         .filter(sessions::expires_at.gt(now))
         .filter(sessions::last_seen_at.gt(now - SESSION_IDLE))
         .select((sessions::id, sessions::last_seen_at, Account::as_select()))

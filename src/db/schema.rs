@@ -32,6 +32,9 @@ diesel::table! {
         created_at -> Timestamp,
         approved_posts -> Integer,
         rejected_posts -> Integer,
+        suspended_until -> Nullable<Timestamp>,
+        sanction_reason -> Nullable<Text>,
+        banned -> Bool,
     }
 }
 
@@ -100,6 +103,7 @@ diesel::table! {
         reply_count -> BigInt,
         created_at -> Timestamp,
         last_post_at -> Timestamp,
+        locked -> Bool,
     }
 }
 
@@ -121,6 +125,7 @@ diesel::table! {
         decided_at -> Nullable<Timestamp>,
         decision_rule -> Nullable<Text>,
         decision_note -> Nullable<Text>,
+        appealed -> Bool,
     }
 }
 
@@ -192,6 +197,16 @@ diesel::table! {
 }
 
 diesel::table! {
+    member_notes (id) {
+        id -> BigInt,
+        user_id -> BigInt,
+        author_id -> BigInt,
+        note -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
     audit_log (id) {
         id -> BigInt,
         actor_id -> Nullable<BigInt>,
@@ -229,5 +244,6 @@ diesel::allow_tables_to_appear_in_same_query!(
     notifications,
     moderation_rules,
     flags,
+    member_notes,
     audit_log,
 );

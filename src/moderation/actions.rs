@@ -234,3 +234,123 @@ mod tests {
         assert_eq!(removed.len(), 2);
     }
 }
+
+// ---- sanctions, notes, locks and appeals ----------------------------------------------------
+
+/// A moderator's action on a member: warn, suspend for some days, ban (admins), lift, or a
+/// private note. The member is told (except for notes), and the audit log records it.
+pub enum MemberAction<'a> {
+    Warn { reason: &'a str },
+    Suspend { days: i64, reason: &'a str },
+    Ban { reason: &'a str },
+    Lift,
+    Note { note: &'a str },
+}
+
+pub fn act_on_member(
+    conn: &mut AnyConnection,
+    moderator_id: i64,
+    user_id: i64,
+    action: MemberAction<'_>,
+) -> QueryResult<()> {
+    use crate::db::schema::member_notes;
+    let (name, detail, message) = match action {
+        MemberAction::Warn { reason } => {
+            ("warn", reason.to_owned(), Some(format!("A moderator has sent you a warning: {reason}")))
+        }
+        MemberAction::Suspend { days, reason } => {
+            let until = db::now() + chrono::Duration::days(days);
+            diesel::update(users::table.find(user_id))
+                .set((users::suspended_until.eq(until), users::sanction_reason.eq(reason)))
+                .execute(conn)?;
+            let message = format!(
+                "You can read the forum but not post until {}. The moderators said: {reason}",
+                crate::web::when(until)
+            );
+            ("suspend", format!("{days} days: {reason}"), Some(message))
+        }
+        MemberAction::Ban { reason } => {
+            diesel::update(users::table.find(user_id))
+                .set((users::banned.eq(true), users::sanction_reason.eq(reason)))
+                .execute(conn)?;
+            crate::accounts::end_all_sessions(conn, user_id)?;
+            ("ban", reason.to_owned(), None)
+        }
+        MemberAction::Lift => {
+            diesel::update(users::table.find(user_id))
+                .set((
+                    users::suspended_until.eq(None::<chrono::NaiveDateTime>),
+                    users::banned.eq(false),
+                    users::sanction_reason.eq(None::<String>),
+                ))
+                .execute(conn)?;
+            ("lift", String::new(), Some("You can post again. Welcome back.".to_owned()))
+        }
+        MemberAction::Note { note } => {
+            diesel::insert_into(member_notes::table)
+                .values((
+                    member_notes::user_id.eq(user_id),
+                    member_notes::author_id.eq(moderator_id),
+                    member_notes::note.eq(note),
+                    member_notes::created_at.eq(db::now()),
+                ))
+                .execute(conn)?;
+            ("note", String::new(), None)
+        }
+    };
+    if let Some(message) = message {
+        diesel::insert_into(notifications::table)
+            .values((
+                notifications::user_id.eq(user_id),
+                notifications::message.eq(message),
+                notifications::created_at.eq(db::now()),
+            ))
+            .execute(conn)?;
+    }
+    crate::site::audit(conn, Some(moderator_id), name, "user", user_id, &detail)
+}
+
+/// Closes a topic to replies, or opens it again.
+pub fn set_locked(conn: &mut AnyConnection, moderator_id: i64, topic_id: i64, locked: bool) -> QueryResult<()> {
+    diesel::update(topics::table.find(topic_id)).set(topics::locked.eq(locked)).execute(conn)?;
+    crate::site::audit(conn, Some(moderator_id), if locked { "lock" } else { "unlock" }, "topic", topic_id, "")
+}
+
+/// The author appeals a rejection, once: the post waits again, for a different moderator.
+/// Returns false if it is not theirs, not rejected, or already appealed.
+pub fn appeal(conn: &mut AnyConnection, author_id: i64, post_id: i64) -> QueryResult<bool> {
+    let can = diesel::update(
+        posts::table
+            .find(post_id)
+            .filter(posts::author_id.eq(author_id))
+            .filter(posts::status.eq(PostStatus::Rejected.as_str()))
+            .filter(posts::appealed.eq(false)),
+    )
+    .set(posts::appealed.eq(true))
+    .execute(conn)?;
+    if can == 0 {
+        return Ok(false);
+    }
+    crate::posting::set_status(conn, post_id, PostStatus::Rejected.as_str(), PostStatus::Pending)?;
+    crate::site::audit(conn, Some(author_id), "appeal", "post", post_id, "")?;
+    Ok(true)
+}
+
+/// What moderators know of a member: standing, sanction, private notes.
+#[derive(Debug, Clone)]
+pub struct MemberFile {
+    pub account: crate::accounts::Account,
+    pub notes: Vec<(String, String, chrono::NaiveDateTime)>,
+}
+
+pub fn member_file(conn: &mut AnyConnection, user_id: i64) -> QueryResult<MemberFile> {
+    use crate::db::schema::member_notes;
+    let account = crate::accounts::find(conn, user_id)?;
+    let notes = member_notes::table
+        .inner_join(users::table.on(users::id.eq(member_notes::author_id)))
+        .filter(member_notes::user_id.eq(user_id))
+        .order((member_notes::created_at.desc(), member_notes::id.desc()))
+        .select((users::display_name, member_notes::note, member_notes::created_at))
+        .load(conn)?;
+    Ok(MemberFile { account, notes })
+}

@@ -11,6 +11,8 @@ use crate::db::schema::{audit_log, groups, posts, topics, users};
 #[derive(Debug, Clone, Queryable)]
 pub struct QueueItem {
     pub id: i64,
+    pub author_id: i64,
+    pub appealed: bool,
     pub topic_title: String,
     pub group_name: String,
     pub author_name: String,
@@ -67,8 +69,14 @@ pub fn waited(since: NaiveDateTime) -> String {
 }
 
 /// Held posts in the given groups (`None`: all groups, for admins): urgent first, then oldest.
-/// Served by the `posts_queue` index. `only` narrows it to one post.
-pub fn queue(conn: &mut AnyConnection, scope: Option<&[i64]>, only: Option<i64>) -> QueryResult<Vec<QueueItem>> {
+/// Served by the `posts_queue` index. `only` narrows it to one post. `recuse`: an appeal is
+/// never shown to the moderator who made the decision appealed against.
+pub fn queue(
+    conn: &mut AnyConnection,
+    scope: Option<&[i64]>,
+    only: Option<i64>,
+    recuse: Option<i64>,
+) -> QueryResult<Vec<QueueItem>> {
     let mut query = posts::table
         .inner_join(topics::table.inner_join(groups::table))
         .inner_join(users::table.on(users::id.eq(posts::author_id)))
@@ -76,6 +84,8 @@ pub fn queue(conn: &mut AnyConnection, scope: Option<&[i64]>, only: Option<i64>)
         .order((posts::urgent.desc(), posts::created_at.asc(), posts::id.asc()))
         .select((
             posts::id,
+            posts::author_id,
+            posts::appealed,
             topics::title,
             groups::name,
             users::display_name,
@@ -94,6 +104,9 @@ pub fn queue(conn: &mut AnyConnection, scope: Option<&[i64]>, only: Option<i64>)
     }
     if let Some(id) = only {
         query = query.filter(posts::id.eq(id));
+    }
+    if let Some(moderator) = recuse {
+        query = query.filter(posts::appealed.eq(false).or(posts::decided_by.ne(moderator)));
     }
     query.load(conn)
 }

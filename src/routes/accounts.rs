@@ -264,12 +264,15 @@ pub async fn login(
     .await
     .map_err(|e| AppError::Internal(anyhow::anyhow!("{e}")))?;
 
-    let Some(account) = account else {
+    // Only someone who knows the password learns that the account is closed.
+    let refusal = match &account {
+        None => Some("That email address and password do not match an account. Check them, or reset your password."),
+        Some(a) if a.banned => Some("This account has been closed by the moderators."),
+        Some(_) => None,
+    };
+    let (Some(account), None) = (account, refusal) else {
         let mut errors = FormErrors::default();
-        errors.add(
-            "email",
-            "That email address and password do not match an account. Check them, or reset your password.",
-        );
+        errors.add("email", refusal.unwrap_or_default());
         return render(
             StatusCode::UNPROCESSABLE_ENTITY,
             &LoginPage { chrome: ctx.chrome(), errors, email: form.email, next, notice: None },

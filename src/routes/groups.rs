@@ -148,9 +148,20 @@ pub fn refuse_posting(ctx: &Ctx, group: &Group, here: &str) -> AppError {
     }
     match ctx.viewer.account() {
         None => AppError::SignInRequired { next: here.to_owned() },
-        Some(_) => AppError::Forbidden(
-            "Please confirm your email address before posting: use the link we emailed you, or ask for a new one from the banner at the top of the page.",
-        ),
+        Some(account) => match account.suspension() {
+            Some((until, reason)) => {
+                let when = match until {
+                    Some(until) => format!("until {}", crate::web::when(until)),
+                    None => "any more: this account is closed".to_owned(),
+                };
+                let why = if reason.is_empty() { String::new() } else { format!(" The moderators said: {reason}") };
+                AppError::Forbidden(format!("You can read the forum but not post {when}.{why}"))
+            }
+            None => AppError::Forbidden(
+                "Please confirm your email address before posting: use the link we emailed you, or ask for a new one from the banner at the top of the page."
+                    .into(),
+            ),
+        },
     }
 }
 

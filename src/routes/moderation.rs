@@ -104,9 +104,10 @@ pub async fn queue(
 ) -> Result<HttpResponse, AppError> {
     ctx.require_moderator()?;
     let scope = ctx.viewer.moderated_groups();
+    let recuse = recusal(&ctx);
     let (items, reports) = db::run(&state.pool, move |conn| {
         Ok((
-            moderation::queue::queue(conn, scope.as_deref(), None)?,
+            moderation::queue::queue(conn, scope.as_deref(), None, recuse)?,
             moderation::flags::open_reports(conn, scope.as_deref(), None)?,
         ))
     })
@@ -136,11 +137,17 @@ impl ItemPage {
 }
 
 /// A held post the viewer may decide: 404 for anything else (not waiting, or another group).
+/// Whose past decisions this viewer may not review on appeal (admins may review any).
+fn recusal(ctx: &Ctx) -> Option<i64> {
+    if ctx.viewer.is_admin() { None } else { ctx.viewer.user_id() }
+}
+
 async fn decidable(ctx: &Ctx, state: &AppState, post_id: i64) -> Result<(Held, QueueItem), AppError> {
     let scope = ctx.viewer.moderated_groups();
+    let recuse = recusal(ctx);
     let found = db::run(&state.pool, move |conn| {
         let Some(held) = moderation::actions::held(conn, post_id)? else { return Ok(None) };
-        let item = moderation::queue::queue(conn, scope.as_deref(), Some(post_id))?.into_iter().next();
+        let item = moderation::queue::queue(conn, scope.as_deref(), Some(post_id), recuse)?.into_iter().next();
         Ok(item.map(|item| (held, item)))
     })
     .await?;
@@ -290,4 +297,115 @@ pub async fn decide_report(
     let post_id = item.post_id;
     db::write(&state.pool, move |conn| Ok(moderation::flags::resolve(conn, moderator_id, post_id, remove)?)).await?;
     Ok(see_other(&format!("/mod/queue?done={}", if remove { "remove" } else { "keep" })))
+}
+
+// ---- members: sanctions and notes ----------------------------------------------------------
+
+#[derive(Template)]
+#[template(path = "mod/member.html")]
+struct MemberPage {
+    chrome: Chrome,
+    file: moderation::actions::MemberFile,
+    can_ban: bool,
+    errors: FormErrors,
+}
+
+impl MemberPage {
+    fn sanction(&self) -> Option<String> {
+        self.file.account.suspension().map(|(until, reason)| match until {
+            Some(until) => format!("Suspended until {}: {reason}", crate::web::when(until)),
+            None => format!("Banned: {reason}"),
+        })
+    }
+}
+
+pub async fn member(ctx: Ctx, state: web::Data<AppState>, path: web::Path<String>) -> Result<HttpResponse, AppError> {
+    ctx.require_moderator()?;
+    let user_id = id(&path)?;
+    let file = db::run(&state.pool, move |conn| Ok(moderation::actions::member_file(conn, user_id)?)).await?;
+    html(&MemberPage { chrome: ctx.chrome(), file, can_ban: ctx.viewer.is_admin(), errors: FormErrors::default() })
+}
+
+#[derive(Deserialize)]
+pub struct MemberActionForm {
+    action: String,
+    #[serde(default)]
+    reason: String,
+    #[serde(default)]
+    days: String,
+}
+
+/// Warn, suspend, ban (admins only), lift, or note. Staff cannot be sanctioned here.
+pub async fn act_on_member(
+    ctx: Ctx,
+    state: web::Data<AppState>,
+    path: web::Path<String>,
+    form: web::Form<MemberActionForm>,
+) -> Result<HttpResponse, AppError> {
+    use moderation::actions::MemberAction;
+    let moderator_id = ctx.require_moderator()?.account.id;
+    let user_id = id(&path)?;
+    let form = form.into_inner();
+    let reason = form.reason.trim().to_owned();
+    let days: i64 = form.days.trim().parse().unwrap_or(0);
+    let mut errors = FormErrors::default();
+    let needs_reason = matches!(form.action.as_str(), "warn" | "suspend" | "ban" | "note");
+    if needs_reason && (reason.is_empty() || reason.chars().count() > 1000) {
+        errors.add("reason", "Write the reason (the member sees it, except for private notes), up to 1000 characters.");
+    }
+    if form.action == "suspend" && !(1..=365).contains(&days) {
+        errors.add("days", "Suspend for 1 to 365 days.");
+    }
+    if form.action == "ban" && !ctx.viewer.is_admin() {
+        return Err(AppError::NotFound);
+    }
+    if !matches!(form.action.as_str(), "warn" | "suspend" | "ban" | "lift" | "note") {
+        return Err(AppError::BadRequest("unknown action".into()));
+    }
+    let file = db::run(&state.pool, move |conn| Ok(moderation::actions::member_file(conn, user_id)?)).await?;
+    if file.account.is_admin && form.action != "note" {
+        errors.add("reason", "Admins cannot be sanctioned from here.");
+    }
+    if !errors.is_empty() {
+        let page = MemberPage { chrome: ctx.chrome(), file, can_ban: ctx.viewer.is_admin(), errors };
+        return render(StatusCode::UNPROCESSABLE_ENTITY, &page);
+    }
+    let action = form.action;
+    db::write(&state.pool, move |conn| {
+        let act = match action.as_str() {
+            "warn" => MemberAction::Warn { reason: &reason },
+            "suspend" => MemberAction::Suspend { days, reason: &reason },
+            "ban" => MemberAction::Ban { reason: &reason },
+            "lift" => MemberAction::Lift,
+            _ => MemberAction::Note { note: &reason },
+        };
+        Ok(moderation::actions::act_on_member(conn, moderator_id, user_id, act)?)
+    })
+    .await?;
+    Ok(see_other(&format!("/mod/members/{user_id}")))
+}
+
+#[derive(Deserialize)]
+pub struct LockForm {
+    locked: String,
+}
+
+/// Closes a topic to replies (or opens it) — its group's moderators only.
+pub async fn lock_topic(
+    ctx: Ctx,
+    state: web::Data<AppState>,
+    path: web::Path<String>,
+    form: web::Form<LockForm>,
+) -> Result<HttpResponse, AppError> {
+    let moderator_id = ctx.require_signed_in("/")?.account.id;
+    let topic_id = id(&path)?;
+    let topic =
+        db::run(&state.pool, move |conn| crate::posting::topic(conn, topic_id)?.ok_or(AppError::NotFound)).await?;
+    if !ctx.viewer.can_moderate(topic.group_id) {
+        return Err(AppError::NotFound);
+    }
+    let locked = form.locked == "yes";
+    db::write(&state.pool, move |conn| Ok(moderation::actions::set_locked(conn, moderator_id, topic_id, locked)?))
+        .await?;
+    Ok(see_other(&format!("/t/{topic_id}")))
 }

@@ -33,6 +33,7 @@ struct TopicPage {
     page: i64,
     pages: i64,
     can_post: bool,
+    can_moderate: bool,
     signed_in: bool,
     errors: FormErrors,
     draft: String,
@@ -100,7 +101,8 @@ async fn topic_response(
         reply.status,
         &TopicPage {
             chrome: ctx.chrome(),
-            can_post: ctx.viewer.can_post(&group),
+            can_post: ctx.viewer.can_post(&group) && (!topic.locked || can_moderate),
+            can_moderate,
             signed_in: ctx.viewer.signed_in.is_some(),
             topic,
             group,
@@ -155,6 +157,9 @@ pub async fn reply(
     let (topic, group) = readable_topic(&ctx, &state, topic_id).await?;
     if !ctx.viewer.can_post(&group) {
         return Err(refuse_posting(&ctx, &group, &here));
+    }
+    if topic.locked && !ctx.viewer.can_moderate(group.id) {
+        return Err(AppError::Forbidden("This topic has been closed to new replies by a moderator.".into()));
     }
     let ReplyForm { body, preview } = form.into_inner();
     let mut errors = FormErrors(posting::check_lengths(None, &body));
@@ -245,7 +250,7 @@ async fn own_post(ctx: &Ctx, state: &AppState, post_id: i64) -> Result<(Post, To
     if !is_author {
         return Err(match ctx.viewer.signed_in {
             None => AppError::SignInRequired { next: format!("/p/{post_id}/edit") },
-            Some(_) => AppError::Forbidden("Only the person who wrote a post can change or delete it."),
+            Some(_) => AppError::Forbidden("Only the person who wrote a post can change or delete it.".into()),
         });
     }
     Ok((post, topic, group))
@@ -501,5 +506,25 @@ pub async fn flag(
         heading: "Thank you for your report".to_owned(),
         paragraphs,
         link: Some((format!("/t/{}#p{post_id}", post.topic_id), "Back to the topic".to_owned())),
+    })
+}
+
+/// The author appeals a rejection, once; a different moderator (or an admin) decides.
+pub async fn appeal(ctx: Ctx, state: web::Data<AppState>, path: web::Path<String>) -> Result<HttpResponse, AppError> {
+    let post_id = id(&path)?;
+    let author_id = ctx.require_signed_in("/me/posts")?.account.id;
+    let appealed =
+        db::write(&state.pool, move |conn| Ok(moderation::actions::appeal(conn, author_id, post_id)?)).await?;
+    if !appealed {
+        return Err(AppError::NotFound);
+    }
+    html(&MessagePage {
+        chrome: ctx.chrome(),
+        heading: "Your appeal is with the moderators".to_owned(),
+        paragraphs: vec![
+            "A different moderator will look at your post again. We will tell you what they decide on your posts page."
+                .to_owned(),
+        ],
+        link: Some(("/me/posts".to_owned(), "Back to my posts".to_owned())),
     })
 }

@@ -12,7 +12,7 @@ use crate::web::context::Chrome;
 struct ErrorPage {
     chrome: Chrome,
     heading: &'static str,
-    message: &'static str,
+    message: String,
 }
 
 /// A friendly page for an error. It never shows internal details.
@@ -22,7 +22,7 @@ pub fn error_page(status: StatusCode, error: &AppError) -> HttpResponse {
             "Page not found",
             "We could not find that page. It may have been moved or deleted, or the address may be mistyped.",
         ),
-        AppError::Forbidden(why) => ("You cannot do that", *why),
+        AppError::Forbidden(why) => ("You cannot do that", why.as_str()),
         AppError::BadRequest(_) => (
             "We could not read that",
             "Part of what your browser sent was not in the form we expected. Go back and try again.",
@@ -52,7 +52,7 @@ pub fn error_page(status: StatusCode, error: &AppError) -> HttpResponse {
             css: super::assets::stylesheet_path(),
         },
         heading,
-        message,
+        message: message.to_owned(),
     };
     let body = page.render().unwrap_or_else(|_| format!("{heading}. {message}"));
     HttpResponse::build(status).content_type("text/html; charset=utf-8").body(body)

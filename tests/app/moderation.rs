@@ -359,3 +359,99 @@ fn flood_control_slows_newcomers_and_catches_duplicates_but_keeps_their_text() {
     flood.assert_contains("You are posting very quickly");
     flood.assert_contains("Four, too soon.");
 }
+
+#[test]
+fn suspended_members_read_but_do_not_post_and_banned_ones_cannot_sign_in() {
+    let app = spawn_app();
+    let (member, email) = app.member("Rowdy Rita");
+    let topic = member.start_topic("hub", "Opinions", "I have many.");
+    let (admin, _) = app.admin("Sheriff");
+    let members = admin.get("/admin/members").body;
+    let rita = crate::helpers::id_in_link_before(&members, "/admin/members/", "Rowdy Rita");
+    let missing = admin.post(&format!("/mod/members/{rita}"), &[("action", "suspend"), ("days", "7")]);
+    assert_eq!(missing.status, 422);
+    missing.assert_contains("Write the reason");
+    admin.post(&format!("/mod/members/{rita}"), &[("action", "note"), ("reason", "Third heated thread this week")]);
+    let done = admin
+        .post(&format!("/mod/members/{rita}"), &[("action", "suspend"), ("days", "7"), ("reason", "Personal attacks")]);
+    assert_eq!(done.status, 303);
+    let file = admin.get(&format!("/mod/members/{rita}"));
+    file.assert_contains("Third heated thread this week");
+    file.assert_contains("Suspended until");
+
+    app.client().get(&format!("/t/{topic}")).assert_contains("I have many.");
+    let refused = member.post(&format!("/t/{topic}/reply"), &[("body", "Let me post!")]);
+    assert_eq!(refused.status, 403);
+    refused.assert_contains("You can read the forum but not post until");
+    refused.assert_contains("Personal attacks");
+    member.get("/me/posts").assert_contains("not post until");
+
+    admin.post(&format!("/mod/members/{rita}"), &[("action", "lift")]);
+    member.reply(topic, "Thank you, I will be kinder.");
+
+    admin.post(&format!("/mod/members/{rita}"), &[("action", "ban"), ("reason", "Repeated abuse")]);
+    member.get("/").assert_lacks("Signed in as");
+    let login = app.client().login(&email, crate::helpers::PASSWORD).unwrap_err();
+    login.assert_contains("This account has been closed by the moderators.");
+    // Moderators who are not admins cannot ban.
+    let (helper, _) = app.member("Helper Hal");
+    let hal = crate::helpers::id_in_link_before(&admin.get("/admin/members").body, "/admin/members/", "Helper Hal");
+    let hub = crate::helpers::id_in_link_before(
+        &admin.get("/admin/groups").body,
+        "/admin/groups/",
+        "<span class=\"visually-hidden\"> Hub<",
+    );
+    admin.post(&format!("/admin/members/{hal}"), &[("moderates", &hub)]);
+    assert_eq!(helper.post(&format!("/mod/members/{rita}"), &[("action", "ban"), ("reason", "x")]).status, 404);
+}
+
+#[test]
+fn a_locked_topic_takes_no_replies_except_from_moderators() {
+    let app = spawn_app();
+    let (member, _) = app.member("Chatty Cathy");
+    let topic = member.start_topic("hub", "Old thread", "Started long ago.");
+    let (admin, _) = app.admin("Locksmith");
+    assert_eq!(member.post(&format!("/t/{topic}/lock"), &[("locked", "yes")]).status, 404);
+    assert_eq!(admin.post(&format!("/t/{topic}/lock"), &[("locked", "yes")]).status, 303);
+    let page = member.get(&format!("/t/{topic}"));
+    page.assert_contains("Closed to new replies");
+    page.assert_lacks("Post reply");
+    assert_eq!(member.post(&format!("/t/{topic}/reply"), &[("body", "Still here")]).status, 403);
+    admin.reply(topic, "Closing this one; please start a new topic.");
+}
+
+#[test]
+fn an_appeal_goes_to_a_different_moderator_once() {
+    let app = spawn_app();
+    hold_everything(&app, "hub");
+    let (author, _) = app.member("Appealing Ada");
+    author.post("/g/hub/new", &[("title", "My story"), ("body", "It was a hard year.")]);
+    let (admin, _) = app.admin("Head Moderator");
+    let (first, _) = app.member("First Moderator");
+    let first_id =
+        crate::helpers::id_in_link_before(&admin.get("/admin/members").body, "/admin/members/", "First Moderator");
+    let hub = crate::helpers::id_in_link_before(
+        &admin.get("/admin/groups").body,
+        "/admin/groups/",
+        "<span class=\"visually-hidden\"> Hub<",
+    );
+    admin.post(&format!("/admin/members/{first_id}"), &[("moderates", &hub)]);
+
+    let item = queue_item_id(&first.get("/mod/queue").body);
+    first.post(&format!("/mod/queue/{item}"), &[("action", "reject"), ("rule", "be-helpful")]);
+    let own = author.get("/me/posts");
+    let topic = between(&own.body, "href=\"/t/", "#").unwrap();
+    author.get(&format!("/t/{topic}")).assert_contains("ask another moderator to look again");
+    let appealed = author.post(&format!("/p/{item}/appeal"), &[]);
+    assert_eq!(appealed.status, 200);
+    appealed.assert_contains("A different moderator will look");
+    assert_eq!(author.post(&format!("/p/{item}/appeal"), &[]).status, 404, "once only");
+
+    first.get("/mod/queue").assert_lacks("My story");
+    assert_eq!(first.get(&format!("/mod/queue/{item}")).status, 404);
+    let queue = admin.get("/mod/queue");
+    queue.assert_contains("Appeal");
+    admin.post(&format!("/mod/queue/{item}"), &[("action", "approve")]);
+    app.client().get(&format!("/t/{topic}")).assert_contains("It was a hard year.");
+    admin.get("/mod/log?action=appeal").assert_contains("appeal");
+}
