@@ -59,6 +59,11 @@ pub struct Account {
 }
 
 impl Account {
+    /// Trust grows with approved posts and is lost by rejections.
+    pub fn trust(&self) -> i32 {
+        self.approved_posts - self.rejected_posts
+    }
+
     /// Until when, and why, the member may not post (if suspended or banned now).
     pub fn suspension(&self) -> Option<(Option<NaiveDateTime>, String)> {
         let reason = self.sanction_reason.clone().unwrap_or_default();

@@ -126,6 +126,9 @@ diesel::table! {
         decision_rule -> Nullable<Text>,
         decision_note -> Nullable<Text>,
         appealed -> Bool,
+        claimed_by -> Nullable<BigInt>,
+        claimed_until -> Nullable<Timestamp>,
+        escalated -> Bool,
     }
 }
 

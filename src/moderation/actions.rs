@@ -354,3 +354,101 @@ pub fn member_file(conn: &mut AnyConnection, user_id: i64) -> QueryResult<Member
         .load(conn)?;
     Ok(MemberFile { account, notes })
 }
+
+// ---- claims, escalation, undo ---------------------------------------------------------------
+
+/// How long a claim keeps other moderators off a held post.
+pub const CLAIM: chrono::Duration = chrono::Duration::minutes(15);
+/// How long a moderator may undo their decision.
+pub const UNDO_WINDOW: chrono::Duration = chrono::Duration::minutes(10);
+
+/// Claims a held post for `moderator_id` (renewing their own claim). False if someone else
+/// holds an unexpired claim.
+pub fn claim(conn: &mut AnyConnection, moderator_id: i64, post_id: i64) -> QueryResult<bool> {
+    let now = db::now();
+    let claimed =
+        diesel::update(posts::table.find(post_id).filter(posts::status.eq(PostStatus::Pending.as_str())).filter(
+            posts::claimed_until.is_null().or(posts::claimed_until.lt(now)).or(posts::claimed_by.eq(moderator_id)),
+        ))
+        .set((posts::claimed_by.eq(moderator_id), posts::claimed_until.eq(now + CLAIM)))
+        .execute(conn)?;
+    Ok(claimed == 1)
+}
+
+/// Someone else's unexpired claim on the post, if any (until when).
+pub fn claimed_by_other(
+    conn: &mut AnyConnection,
+    moderator_id: i64,
+    post_id: i64,
+) -> QueryResult<Option<chrono::NaiveDateTime>> {
+    let (by, until): (Option<i64>, Option<chrono::NaiveDateTime>) =
+        posts::table.find(post_id).select((posts::claimed_by, posts::claimed_until)).first(conn)?;
+    Ok(match (by, until) {
+        (Some(by), Some(until)) if by != moderator_id && until > db::now() => Some(until),
+        _ => None,
+    })
+}
+
+/// Passes a held post to the admins (it leaves group moderators' queues).
+pub fn escalate(conn: &mut AnyConnection, moderator_id: i64, post_id: i64, note: Option<&str>) -> QueryResult<()> {
+    diesel::update(posts::table.find(post_id))
+        .set((
+            posts::escalated.eq(true),
+            posts::claimed_by.eq(None::<i64>),
+            posts::claimed_until.eq(None::<chrono::NaiveDateTime>),
+        ))
+        .execute(conn)?;
+    crate::site::audit(conn, Some(moderator_id), "escalate", "post", post_id, note.unwrap_or(""))
+}
+
+/// Takes back a moderator's own approval or rejection within the undo window: the post waits
+/// again, the author's standing is restored and they are told.
+pub fn undo(conn: &mut AnyConnection, moderator_id: i64, post_id: i64) -> QueryResult<bool> {
+    let (status, decided_by, decided_at, author_id): (String, Option<i64>, Option<chrono::NaiveDateTime>, i64) =
+        posts::table
+            .find(post_id)
+            .select((posts::status, posts::decided_by, posts::decided_at, posts::author_id))
+            .first(conn)?;
+    let recent = decided_at.is_some_and(|at| db::now() - at <= UNDO_WINDOW);
+    if decided_by != Some(moderator_id) || !recent || !matches!(status.as_str(), "live" | "rejected") {
+        return Ok(false);
+    }
+    if !crate::posting::set_status(conn, post_id, &status, PostStatus::Pending)? {
+        return Ok(false);
+    }
+    if status == "live" {
+        diesel::update(users::table.find(author_id))
+            .set(users::approved_posts.eq(users::approved_posts - 1))
+            .execute(conn)?;
+    } else {
+        diesel::update(users::table.find(author_id))
+            .set(users::rejected_posts.eq(users::rejected_posts - 1))
+            .execute(conn)?;
+    }
+    diesel::update(posts::table.find(post_id))
+        .set((
+            posts::decided_by.eq(None::<i64>),
+            posts::decided_at.eq(None::<chrono::NaiveDateTime>),
+            posts::decision_rule.eq(None::<String>),
+            posts::decision_note.eq(None::<String>),
+        ))
+        .execute(conn)?;
+    notify(
+        conn,
+        author_id,
+        post_id,
+        "A moderator is taking another look at your post; we will tell you what they decide.",
+    )?;
+    crate::site::audit(conn, Some(moderator_id), "undo", "post", post_id, &status)?;
+    Ok(true)
+}
+
+/// The text a moderator last saw, for showing what a resubmission changed.
+pub fn previous_version(conn: &mut AnyConnection, post_id: i64) -> QueryResult<Option<String>> {
+    post_revisions::table
+        .filter(post_revisions::post_id.eq(post_id))
+        .order((post_revisions::created_at.desc(), post_revisions::id.desc()))
+        .select(post_revisions::body_md)
+        .first(conn)
+        .optional()
+}

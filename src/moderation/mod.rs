@@ -186,7 +186,7 @@ pub fn screen(draft: Draft<'_>, author: Author<'_>, group: &Group, context: &Con
     let mut findings = Vec::new();
     // Flood control never slows a moderator of the group.
     if !author.moderates_group {
-        let limit = if author.account.approved_posts < 3 { FLOOD_LIMIT_NEWCOMER } else { FLOOD_LIMIT };
+        let limit = if author.account.trust() < 3 { FLOOD_LIMIT_NEWCOMER } else { FLOOD_LIMIT };
         let flood = if context.duplicate {
             Some(
                 "You have already posted exactly this. If it has not appeared yet, it may be waiting for a moderator."
@@ -254,7 +254,7 @@ pub fn screen(draft: Draft<'_>, author: Author<'_>, group: &Group, context: &Con
         let policy_hold = match Policy::of(group) {
             Policy::PostModerate => None,
             Policy::All => Some("Posts in this group are read by a moderator before they appear.".to_owned()),
-            Policy::Newcomers(n) if author.account.approved_posts < n => Some(if n == 1 {
+            Policy::Newcomers(n) if author.account.trust() < n => Some(if n == 1 {
                 "A new member's first post is read by a moderator before it appears. Thank you for waiting.".to_owned()
             } else {
                 format!(
@@ -275,7 +275,7 @@ pub fn screen(draft: Draft<'_>, author: Author<'_>, group: &Group, context: &Con
         }
     }
     // Ground-rule checks, on the title and the body separately (offsets are per part).
-    let newcomer = !author.moderates_group && author.account.approved_posts < 3;
+    let newcomer = !author.moderates_group && author.account.trust() < 3;
     let title_hits = draft.title.map(|t| rules::check(&context.rules, t, group.id, newcomer)).unwrap_or_default();
     let body_hits = rules::check(&context.rules, draft.body, group.id, newcomer);
     let mut strongest = None;

@@ -23,6 +23,8 @@ pub struct QueueItem {
     pub urgent_kind: Option<String>,
     pub body_md: String,
     pub findings: String,
+    pub escalated: bool,
+    pub claimed_until: Option<NaiveDateTime>,
 }
 
 impl QueueItem {
@@ -96,6 +98,8 @@ pub fn queue(
             posts::urgent_kind,
             posts::body_md,
             posts::findings,
+            posts::escalated,
+            posts::claimed_until,
         ))
         .limit(200)
         .into_boxed();
@@ -106,9 +110,53 @@ pub fn queue(
         query = query.filter(posts::id.eq(id));
     }
     if let Some(moderator) = recuse {
+        // Not an admin: appeals against this moderator and escalated posts are for others.
         query = query.filter(posts::appealed.eq(false).or(posts::decided_by.ne(moderator)));
+        query = query.filter(posts::escalated.eq(false));
     }
     query.load(conn)
+}
+
+impl QueueItem {
+    /// "Being looked at until 14:05" while someone's claim lasts.
+    pub fn claim_note(&self) -> Option<String> {
+        self.claimed_until
+            .filter(|until| *until > crate::db::now())
+            .map(|until| format!("Being looked at by a moderator until {}", until.format("%H:%M")))
+    }
+}
+
+/// A line of a diff: '+' added, '-' removed, ' ' unchanged.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DiffLine {
+    pub change: char,
+    pub text: String,
+}
+
+/// What changed between two versions, line by line (longest common subsequence).
+pub fn diff_lines(old: &str, new: &str) -> Vec<DiffLine> {
+    let (a, b): (Vec<&str>, Vec<&str>) = (old.lines().collect(), new.lines().collect());
+    let mut lcs = vec![vec![0usize; b.len() + 1]; a.len() + 1];
+    for i in (0..a.len()).rev() {
+        for j in (0..b.len()).rev() {
+            lcs[i][j] = if a[i] == b[j] { lcs[i + 1][j + 1] + 1 } else { lcs[i + 1][j].max(lcs[i][j + 1]) };
+        }
+    }
+    let (mut i, mut j, mut out) = (0, 0, Vec::new());
+    while i < a.len() || j < b.len() {
+        if i < a.len() && j < b.len() && a[i] == b[j] {
+            out.push(DiffLine { change: ' ', text: a[i].to_owned() });
+            i += 1;
+            j += 1;
+        } else if j < b.len() && (i == a.len() || lcs[i][j + 1] > lcs[i + 1][j]) {
+            out.push(DiffLine { change: '+', text: b[j].to_owned() });
+            j += 1;
+        } else {
+            out.push(DiffLine { change: '-', text: a[i].to_owned() });
+            i += 1;
+        }
+    }
+    out
 }
 
 /// One stretch of a post's text, flagged or not, for highlighting.
@@ -177,6 +225,13 @@ pub fn log(conn: &mut AnyConnection, action: Option<&str>) -> QueryResult<Vec<Lo
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn diffs_show_removed_and_added_lines() {
+        let d = diff_lines("a\nb\nc", "a\nB\nc\nd");
+        let shown: Vec<String> = d.iter().map(|l| format!("{}{}", l.change, l.text)).collect();
+        assert_eq!(shown, [" a", "-b", "+B", " c", "+d"]);
+    }
 
     #[test]
     fn segments_split_at_character_offsets() {

@@ -44,6 +44,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .route("/mod/queue", web::get().to(moderation::queue))
         .route("/mod/queue/{id}", web::get().to(moderation::item))
         .route("/mod/queue/{id}", web::post().to(moderation::act))
+        .route("/mod/queue/{id}/undo", web::post().to(moderation::undo))
         .route("/mod/log", web::get().to(moderation::log))
         .route("/mod/members/{id}", web::get().to(moderation::member))
         .route("/mod/members/{id}", web::post().to(moderation::act_on_member))

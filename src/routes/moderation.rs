@@ -72,11 +72,14 @@ struct QueuePage {
     items: Vec<QueueItem>,
     reports: Vec<Reported>,
     notice: Option<&'static str>,
+    /// The post just decided, which can be undone for a short while.
+    undo: Option<i64>,
 }
 
 #[derive(Deserialize)]
 pub struct NoticeQuery {
     done: Option<String>,
+    post: Option<i64>,
 }
 
 fn done_notice(code: Option<&str>) -> Option<&'static str> {
@@ -91,6 +94,9 @@ fn done_notice(code: Option<&str>) -> Option<&'static str> {
         }
         "gone" => Some("Someone else has already decided that post."),
         "keep" => Some("Kept: the reports are closed and the members who made them have been told."),
+        "escalate" => Some("Passed to the admins: it has left your queue."),
+        "undo" => Some("Undone: the post is waiting again."),
+        "too-late" => Some("That decision can no longer be undone here (only your own, within ten minutes)."),
         "remove" => Some("Removed: the post is off the forum and the members who reported it have been told."),
         _ => None,
     }
@@ -112,7 +118,8 @@ pub async fn queue(
         ))
     })
     .await?;
-    html(&QueuePage { chrome: ctx.chrome(), items, reports, notice: done_notice(query.done.as_deref()) })
+    let undo = query.post.filter(|_| matches!(query.done.as_deref(), Some("approve" | "redact" | "edit" | "reject")));
+    html(&QueuePage { chrome: ctx.chrome(), items, reports, notice: done_notice(query.done.as_deref()), undo })
 }
 
 #[derive(Template)]
@@ -120,6 +127,8 @@ pub async fn queue(
 struct ItemPage {
     chrome: Chrome,
     item: QueueItem,
+    /// What a resubmission changed since the version a moderator last saw.
+    changes: Vec<moderation::queue::DiffLine>,
     post_id: i64,
     topic_id: i64,
     segments: Vec<Segment>,
@@ -142,26 +151,35 @@ fn recusal(ctx: &Ctx) -> Option<i64> {
     if ctx.viewer.is_admin() { None } else { ctx.viewer.user_id() }
 }
 
-async fn decidable(ctx: &Ctx, state: &AppState, post_id: i64) -> Result<(Held, QueueItem), AppError> {
+async fn decidable(ctx: &Ctx, state: &AppState, post_id: i64) -> Result<(Held, QueueItem, Option<String>), AppError> {
     let scope = ctx.viewer.moderated_groups();
     let recuse = recusal(ctx);
     let found = db::run(&state.pool, move |conn| {
         let Some(held) = moderation::actions::held(conn, post_id)? else { return Ok(None) };
         let item = moderation::queue::queue(conn, scope.as_deref(), Some(post_id), recuse)?.into_iter().next();
-        Ok(item.map(|item| (held, item)))
+        let previous = moderation::actions::previous_version(conn, post_id)?;
+        Ok(item.map(|item| (held, item, previous)))
     })
     .await?;
-    let (held, item) = found.ok_or(AppError::NotFound)?;
-    if !ctx.viewer.can_moderate(held.group_id) {
+    let found = found.ok_or(AppError::NotFound)?;
+    if !ctx.viewer.can_moderate(found.0.group_id) {
         return Err(AppError::NotFound);
     }
-    Ok((held, item))
+    Ok(found)
 }
 
-fn item_page(ctx: &Ctx, held: Held, item: QueueItem, errors: FormErrors, rule: String, note: String) -> ItemPage {
+fn item_page(
+    ctx: &Ctx,
+    (held, item, previous): (Held, QueueItem, Option<String>),
+    errors: FormErrors,
+    rule: String,
+    note: String,
+) -> ItemPage {
     let findings = held.findings();
+    let changes = previous.map(|old| moderation::queue::diff_lines(&old, &held.body_md)).unwrap_or_default();
     ItemPage {
         chrome: ctx.chrome(),
+        changes,
         segments: moderation::queue::segments(&held.body_md, &findings),
         post_id: held.id,
         topic_id: held.topic_id,
@@ -176,8 +194,8 @@ fn item_page(ctx: &Ctx, held: Held, item: QueueItem, errors: FormErrors, rule: S
 
 pub async fn item(ctx: Ctx, state: web::Data<AppState>, path: web::Path<String>) -> Result<HttpResponse, AppError> {
     ctx.require_moderator()?;
-    let (held, item) = decidable(&ctx, &state, id(&path)?).await?;
-    html(&item_page(&ctx, held, item, FormErrors::default(), String::new(), String::new()))
+    let found = decidable(&ctx, &state, id(&path)?).await?;
+    html(&item_page(&ctx, found, FormErrors::default(), String::new(), String::new()))
 }
 
 #[derive(Deserialize)]
@@ -198,9 +216,31 @@ pub async fn act(
     form: web::Form<ActionForm>,
 ) -> Result<HttpResponse, AppError> {
     let moderator_id = ctx.require_moderator()?.account.id;
-    let (held, item) = decidable(&ctx, &state, id(&path)?).await?;
+    let found = decidable(&ctx, &state, id(&path)?).await?;
     let ActionForm { action, rule, note, body } = form.into_inner();
+    let post_id = found.0.id;
+    match action.as_str() {
+        "claim" => {
+            db::write(&state.pool, move |conn| Ok(moderation::actions::claim(conn, moderator_id, post_id)?)).await?;
+            return Ok(see_other(&format!("/mod/queue/{post_id}")));
+        }
+        "escalate" => {
+            db::write(&state.pool, move |conn| {
+                let note = Some(note.trim()).filter(|n| !n.is_empty());
+                Ok(moderation::actions::escalate(conn, moderator_id, post_id, note)?)
+            })
+            .await?;
+            return Ok(see_other("/mod/queue?done=escalate"));
+        }
+        _ => {}
+    }
     let mut errors = FormErrors::default();
+    let claimed =
+        db::run(&state.pool, move |conn| Ok(moderation::actions::claimed_by_other(conn, moderator_id, post_id)?))
+            .await?;
+    if let Some(until) = claimed {
+        errors.add("rule", format!("Another moderator is looking at this post until {}.", until.format("%H:%M")));
+    }
     match action.as_str() {
         "reject" if moderation::ground_rule_title(&rule).is_none() => {
             errors.add("rule", "Choose the ground rule the post breaks: its author will see it.")
@@ -212,8 +252,9 @@ pub async fn act(
         _ => return Err(AppError::BadRequest(format!("unknown action {action}"))),
     }
     if !errors.is_empty() {
-        return render(StatusCode::UNPROCESSABLE_ENTITY, &item_page(&ctx, held, item, errors, rule, note));
+        return render(StatusCode::UNPROCESSABLE_ENTITY, &item_page(&ctx, found, errors, rule, note));
     }
+    let held = found.0;
     let done = action.clone();
     let decided = db::write(&state.pool, move |conn| {
         use moderation::actions;
@@ -226,8 +267,27 @@ pub async fn act(
         })
     })
     .await?;
-    let code = if decided { done } else { "gone".to_owned() };
-    Ok(see_other(&format!("/mod/queue?done={code}")))
+    if !decided {
+        return Ok(see_other("/mod/queue?done=gone"));
+    }
+    Ok(see_other(&format!("/mod/queue?done={done}&post={post_id}")))
+}
+
+/// Takes back the viewer's own decision on a post within the undo window.
+pub async fn undo(ctx: Ctx, state: web::Data<AppState>, path: web::Path<String>) -> Result<HttpResponse, AppError> {
+    let moderator_id = ctx.require_moderator()?.account.id;
+    let post_id = id(&path)?;
+    let group_id = db::run(&state.pool, move |conn| {
+        let post = crate::posting::post(conn, post_id)?.ok_or(AppError::NotFound)?;
+        Ok(crate::posting::topic(conn, post.topic_id)?.ok_or(AppError::NotFound)?.group_id)
+    })
+    .await?;
+    if !ctx.viewer.can_moderate(group_id) {
+        return Err(AppError::NotFound);
+    }
+    let undone =
+        db::write(&state.pool, move |conn| Ok(moderation::actions::undo(conn, moderator_id, post_id)?)).await?;
+    Ok(see_other(if undone { "/mod/queue?done=undo" } else { "/mod/queue?done=too-late" }))
 }
 
 #[derive(Template)]
