@@ -47,11 +47,17 @@ pub fn held(conn: &mut AnyConnection, post_id: i64) -> QueryResult<Option<Held>>
         .optional()
 }
 
-fn notify(conn: &mut AnyConnection, user_id: i64, post_id: i64, message: &str) -> QueryResult<()> {
+/// Tells a member something in-app (their posts page); `post_id` links it to a post.
+pub(crate) fn notify(
+    conn: &mut AnyConnection,
+    user_id: i64,
+    post_id: impl Into<Option<i64>>,
+    message: &str,
+) -> QueryResult<()> {
     diesel::insert_into(notifications::table)
         .values((
             notifications::user_id.eq(user_id),
-            notifications::post_id.eq(post_id),
+            notifications::post_id.eq(post_id.into()),
             notifications::message.eq(message),
             notifications::created_at.eq(db::now()),
         ))
@@ -299,13 +305,7 @@ pub fn act_on_member(
         }
     };
     if let Some(message) = message {
-        diesel::insert_into(notifications::table)
-            .values((
-                notifications::user_id.eq(user_id),
-                notifications::message.eq(message),
-                notifications::created_at.eq(db::now()),
-            ))
-            .execute(conn)?;
+        notify(conn, user_id, None, &message)?;
     }
     crate::site::audit(conn, Some(moderator_id), name, "user", user_id, &detail)
 }

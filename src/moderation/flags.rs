@@ -5,7 +5,7 @@
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
-use crate::db::schema::{flags, groups, notifications, posts, topics, users};
+use crate::db::schema::{flags, groups, posts, topics, users};
 use crate::db::{self, AnyConnection};
 use crate::posting::PostStatus;
 
@@ -186,14 +186,7 @@ pub fn resolve(conn: &mut AnyConnection, moderator_id: i64, post_id: i64, remove
         "Thank you for your report: a moderator looked at the post and decided it can stay."
     };
     for reporter in reporters.into_iter().flatten() {
-        diesel::insert_into(notifications::table)
-            .values((
-                notifications::user_id.eq(reporter),
-                notifications::post_id.eq(post_id),
-                notifications::message.eq(message),
-                notifications::created_at.eq(db::now()),
-            ))
-            .execute(conn)?;
+        super::actions::notify(conn, reporter, post_id, message)?;
     }
     crate::site::audit(conn, Some(moderator_id), if remove { "remove" } else { "keep" }, "post", post_id, "reports")?;
     Ok(changed)
