@@ -399,14 +399,20 @@ pub fn edit(
             posts::body_html.eq(crate::markdown::render(body)),
             posts::findings.eq(decision.findings_json()),
             posts::edited_at.eq(now),
-            posts::urgent.eq(decision.urgency.is_some()),
-            posts::urgent_kind.eq(decision.urgency.as_ref().map(|u| u.kind.as_str())),
         ))
         .execute(conn)?;
+    // An edit can make a post urgent, never less urgent (a member's safety report stands).
+    if let Some(u) = &decision.urgency {
+        diesel::update(posts::table.find(post.id))
+            .set((posts::urgent.eq(true), posts::urgent_kind.eq(u.kind.as_str())))
+            .execute(conn)?;
+    }
     if let (true, Some(title)) = (post.is_opening, title) {
         diesel::update(topics::table.find(topic.id)).set(topics::title.eq(title)).execute(conn)?;
     }
-    let new_status = decision.post_status();
+    // A post a moderator sent back goes back to a moderator, whatever the checks say now.
+    let new_status =
+        if post.status == PostStatus::Rejected.as_str() { PostStatus::Pending } else { decision.post_status() };
     if post.status != new_status.as_str() {
         set_status(conn, post.id, &post.status, new_status)?;
     }

@@ -28,6 +28,17 @@ impl Held {
     }
 }
 
+/// Inside the deciding transaction: the post still waits, with the text the moderator saw
+/// (an author's edit meanwhile, or another moderator's decision, stops the action).
+fn still_waiting(conn: &mut AnyConnection, seen: &Held) -> QueryResult<bool> {
+    Ok(held(conn, seen.id)?.is_some_and(|now| now.body_md == seen.body_md))
+}
+
+/// A short fingerprint of a held post's text, carried by the decision forms.
+pub fn fingerprint(held: &Held) -> String {
+    crate::secrets::hash_token(&format!("{}\u{1f}{}", held.topic_title, held.body_md))[..16].to_owned()
+}
+
 /// Loads a post that is waiting for a moderator.
 pub fn held(conn: &mut AnyConnection, post_id: i64) -> QueryResult<Option<Held>> {
     posts::table
@@ -79,15 +90,33 @@ fn record_decision(
             posts::decision_rule.eq(rule),
             posts::decision_note.eq(note),
             posts::urgent.eq(false),
+            posts::claimed_by.eq(None::<i64>),
+            posts::claimed_until.eq(None::<chrono::NaiveDateTime>),
         ))
         .execute(conn)
         .map(drop)
 }
 
+/// Approves the post as the moderator saw it: false if it changed or was decided meanwhile.
+pub fn approve_as_seen(conn: &mut AnyConnection, moderator_id: i64, post: &Held) -> QueryResult<bool> {
+    if !still_waiting(conn, post)? {
+        return Ok(false);
+    }
+    approve(conn, moderator_id, post)
+}
+
 /// Puts a held post live. Returns false if it was no longer waiting.
 pub fn approve(conn: &mut AnyConnection, moderator_id: i64, post: &Held) -> QueryResult<bool> {
+    let appealed: bool = posts::table.find(post.id).select(posts::appealed).first(conn)?;
     if !crate::posting::set_status(conn, post.id, PostStatus::Pending.as_str(), PostStatus::Live)? {
         return Ok(false);
+    }
+    if appealed {
+        // The rejection was overturned: it no longer counts against the author.
+        diesel::update(posts::table.find(post.id)).set(posts::appealed.eq(false)).execute(conn)?;
+        diesel::update(users::table.find(post.author_id))
+            .set(users::rejected_posts.eq(users::rejected_posts - 1))
+            .execute(conn)?;
     }
     record_decision(conn, post.id, moderator_id, None, None)?;
     diesel::update(users::table.find(post.author_id))
@@ -112,6 +141,9 @@ pub fn reject(
     rule: &str,
     note: Option<&str>,
 ) -> QueryResult<bool> {
+    if !still_waiting(conn, post)? {
+        return Ok(false);
+    }
     if !crate::posting::set_status(conn, post.id, PostStatus::Pending.as_str(), PostStatus::Rejected)? {
         return Ok(false);
     }
@@ -143,6 +175,7 @@ pub fn redaction_label(kind: &str) -> String {
 pub fn redact(body: &str, findings: &[Finding]) -> (String, Vec<String>) {
     let mut spans: Vec<&Finding> =
         findings.iter().filter(|f| f.rule == "protect-personal-health-information" && f.end > f.start).collect();
+    // Callers pass the findings of one part (title or body) at a time.
     spans.sort_by_key(|f| f.start);
     let chars: Vec<char> = body.chars().collect();
     let mut out = String::with_capacity(body.len());
@@ -183,10 +216,20 @@ fn replace_text(conn: &mut AnyConnection, moderator_id: i64, post: &Held, body: 
         .map(drop)
 }
 
-/// One action: removes the flagged personal information, approves, and tells the author what
-/// was removed.
+/// One action: removes the flagged personal information (from the body and, for an opening
+/// post, the title), approves, and tells the author what was removed.
 pub fn redact_and_approve(conn: &mut AnyConnection, moderator_id: i64, post: &Held) -> QueryResult<bool> {
-    let (body, removed) = redact(&post.body_md, &post.findings());
+    if !still_waiting(conn, post)? {
+        return Ok(false);
+    }
+    let findings = post.findings();
+    let (body_findings, title_findings): (Vec<Finding>, Vec<Finding>) = findings.into_iter().partition(|f| !f.in_title);
+    let (body, mut removed) = redact(&post.body_md, &body_findings);
+    if !title_findings.is_empty() {
+        let (title, from_title) = redact(&post.topic_title, &title_findings);
+        diesel::update(topics::table.find(post.topic_id)).set(topics::title.eq(&title)).execute(conn)?;
+        removed.extend(from_title);
+    }
     replace_text(conn, moderator_id, post, &body)?;
     if !approve(conn, moderator_id, post)? {
         return Ok(false);
@@ -209,6 +252,9 @@ pub fn redact_and_approve(conn: &mut AnyConnection, moderator_id: i64, post: &He
 
 /// Approves the post with the moderator's changes to its text.
 pub fn edit_and_approve(conn: &mut AnyConnection, moderator_id: i64, post: &Held, body: &str) -> QueryResult<bool> {
+    if !still_waiting(conn, post)? {
+        return Ok(false);
+    }
     replace_text(conn, moderator_id, post, body)?;
     if !approve(conn, moderator_id, post)? {
         return Ok(false);
@@ -226,6 +272,7 @@ mod tests {
             rule: "protect-personal-health-information".into(),
             start,
             end,
+            in_title: false,
             severity: "hold".into(),
             message_for_author: String::new(),
             message_for_moderator: kind.into(),
@@ -404,13 +451,15 @@ pub fn escalate(conn: &mut AnyConnection, moderator_id: i64, post_id: i64, note:
 /// Takes back a moderator's own approval or rejection within the undo window: the post waits
 /// again, the author's standing is restored and they are told.
 pub fn undo(conn: &mut AnyConnection, moderator_id: i64, post_id: i64) -> QueryResult<bool> {
-    let (status, decided_by, decided_at, author_id): (String, Option<i64>, Option<chrono::NaiveDateTime>, i64) =
-        posts::table
-            .find(post_id)
-            .select((posts::status, posts::decided_by, posts::decided_at, posts::author_id))
-            .first(conn)?;
+    type Row = (String, Option<i64>, Option<chrono::NaiveDateTime>, i64, Option<String>);
+    let (status, decided_by, decided_at, author_id, rule): Row = posts::table
+        .find(post_id)
+        .select((posts::status, posts::decided_by, posts::decided_at, posts::author_id, posts::decision_rule))
+        .first(conn)?;
     let recent = decided_at.is_some_and(|at| db::now() - at <= UNDO_WINDOW);
-    if decided_by != Some(moderator_id) || !recent || !matches!(status.as_str(), "live" | "rejected") {
+    // The decision must still stand as made: approved (no rule) and live, or rejected.
+    let stands = matches!((status.as_str(), rule.is_some()), ("live", false) | ("rejected", true));
+    if decided_by != Some(moderator_id) || !recent || !stands {
         return Ok(false);
     }
     if !crate::posting::set_status(conn, post_id, &status, PostStatus::Pending)? {
@@ -451,4 +500,34 @@ pub fn previous_version(conn: &mut AnyConnection, post_id: i64) -> QueryResult<O
         .select(post_revisions::body_md)
         .first(conn)
         .optional()
+}
+
+/// Whether a moderator of `scope` (None: an admin) may see and act on a member's file: admins
+/// may for anyone; group moderators only for ordinary members who posted in, or belong to, one
+/// of their groups. Other moderators and admins are for admins.
+pub fn may_moderate_member(conn: &mut AnyConnection, scope: Option<&[i64]>, user_id: i64) -> QueryResult<bool> {
+    use crate::db::schema::group_members;
+    let Some(groups) = scope else { return Ok(true) };
+    let account = crate::accounts::find(conn, user_id)?;
+    let is_moderator: bool = diesel::select(diesel::dsl::exists(
+        group_members::table.filter(group_members::user_id.eq(user_id)).filter(group_members::role.eq("moderator")),
+    ))
+    .get_result(conn)?;
+    if account.is_admin || is_moderator {
+        return Ok(false);
+    }
+    let posted: bool = diesel::select(diesel::dsl::exists(
+        posts::table
+            .inner_join(topics::table)
+            .filter(posts::author_id.eq(user_id))
+            .filter(topics::group_id.eq_any(groups.to_vec())),
+    ))
+    .get_result(conn)?;
+    let member: bool = diesel::select(diesel::dsl::exists(
+        group_members::table
+            .filter(group_members::user_id.eq(user_id))
+            .filter(group_members::group_id.eq_any(groups.to_vec())),
+    ))
+    .get_result(conn)?;
+    Ok(posted || member)
 }

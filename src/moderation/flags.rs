@@ -179,7 +179,10 @@ pub fn resolve(conn: &mut AnyConnection, moderator_id: i64, post_id: i64, remove
     diesel::update(flags::table.filter(flags::post_id.eq(post_id)).filter(flags::resolved_at.is_null()))
         .set((flags::resolved_at.eq(db::now()), flags::resolved_by.eq(moderator_id), flags::outcome.eq(outcome)))
         .execute(conn)?;
-    diesel::update(posts::table.find(post_id)).set(posts::urgent.eq(false)).execute(conn)?;
+    // The report's urgency is settled; a held post keeps its own safeguarding urgency.
+    diesel::update(posts::table.find(post_id).filter(posts::status.ne(PostStatus::Pending.as_str())))
+        .set(posts::urgent.eq(false))
+        .execute(conn)?;
     let message = if remove {
         "Thank you for your report: a moderator removed the post."
     } else {

@@ -41,9 +41,11 @@ pub enum Outcome {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Finding {
     pub rule: String,
-    /// Character offsets (Unicode scalar values) into the body.
+    /// Character offsets (Unicode scalar values) into the body, or the title if `in_title`.
     pub start: usize,
     pub end: usize,
+    #[serde(default)]
+    pub in_title: bool,
     pub severity: String,
     pub message_for_author: String,
     pub message_for_moderator: String,
@@ -183,9 +185,13 @@ pub const FLOOD_LIMIT: i64 = 10;
 /// Screens a draft by `author` for `group`; build `context` with [`context_for`].
 pub fn screen(draft: Draft<'_>, author: Author<'_>, group: &Group, context: &Context) -> Decision {
     let allow = &context.allow;
-    let mut findings = Vec::new();
-    // Flood control never slows a moderator of the group.
-    if !author.moderates_group {
+    let text = match draft.title {
+        Some(title) => format!("{title}\n{}", draft.body),
+        None => draft.body.to_owned(),
+    };
+    let urgency = safeguarding::assess(&text);
+    // Flood control never slows a moderator of the group, and never drops an urgent post.
+    if !author.moderates_group && urgency.is_none() {
         let limit = if author.account.trust() < 3 { FLOOD_LIMIT_NEWCOMER } else { FLOOD_LIMIT };
         let flood = if context.duplicate {
             Some(
@@ -204,6 +210,7 @@ pub fn screen(draft: Draft<'_>, author: Author<'_>, group: &Group, context: &Con
                 rule: "flood-control".into(),
                 start: 0,
                 end: 0,
+                in_title: false,
                 severity: "block".into(),
                 message_for_author: message,
                 message_for_moderator: "flood control".into(),
@@ -211,40 +218,81 @@ pub fn screen(draft: Draft<'_>, author: Author<'_>, group: &Group, context: &Con
             return Decision {
                 outcome: Outcome::Blocked,
                 findings: vec![finding],
-                urgency: safeguarding::assess(draft.body),
+                urgency: None,
                 censored_title: None,
                 censored_body: None,
                 flag_for_review: false,
             };
         }
     }
-    let text = match draft.title {
-        Some(title) => format!("{title}\n{}", draft.body),
-        None => draft.body.to_owned(),
+
+    // Censor first, so every offset below refers to the text that will be stored.
+    let newcomer = !author.moderates_group && author.account.trust() < 3;
+    let censored = |part: &str| {
+        let hits = rules::check(&context.rules, part, group.id, newcomer);
+        hits.iter().any(|h| h.action == rules::Action::Censor).then(|| rules::censor(part, &hits))
     };
-    // Offsets in findings refer to the body; a title's spans are reported at 0..0.
-    let title_chars = draft.title.map(|t| t.chars().count() + 1).unwrap_or(0);
-    for span in detect::detect(&text, allow) {
-        let (start, end) =
-            if span.start >= title_chars { (span.start - title_chars, span.end - title_chars) } else { (0, 0) };
+    let censored_title = draft.title.and_then(censored);
+    let censored_body = censored(draft.body);
+    let title = censored_title.as_deref().or(draft.title);
+    let body = censored_body.as_deref().unwrap_or(draft.body);
+
+    // Title and body are checked apart, so each finding's offsets belong to one of them.
+    let mut findings = Vec::new();
+    let parts = title.map(|t| (t, true)).into_iter().chain(std::iter::once((body, false)));
+    let mut strongest = None;
+    for (part, in_title) in parts {
+        for span in detect::detect(part, allow) {
+            findings.push(Finding {
+                rule: "protect-personal-health-information".into(),
+                start: span.start,
+                end: span.end,
+                in_title,
+                severity: "hold".into(),
+                message_for_author: format!(
+                    "This looks like {}. Everyone in the group can read your post — please remove it.",
+                    span.kind.describe()
+                ),
+                message_for_moderator: span.kind.as_str().into(),
+            });
+        }
+        for hit in rules::check(&context.rules, part, group.id, newcomer) {
+            strongest = strongest.max(Some(hit.action));
+            let severity = match hit.action {
+                rules::Action::Block => "block",
+                rules::Action::Hold => "hold",
+                rules::Action::Flag => "flag",
+                rules::Action::Censor => "censor",
+            };
+            findings.push(Finding {
+                rule: hit.ground_rule.clone(),
+                start: hit.start,
+                end: hit.end,
+                in_title,
+                severity: severity.into(),
+                message_for_author: hit.message.clone(),
+                message_for_moderator: format!("rule {}", hit.rule_id),
+            });
+        }
+    }
+    if censored_title.is_some() || censored_body.is_some() {
+        strongest = strongest.max(Some(rules::Action::Censor));
         findings.push(Finding {
-            rule: "protect-personal-health-information".into(),
-            start,
-            end,
-            severity: "hold".into(),
-            message_for_author: format!(
-                "This looks like {}. Everyone in the group can read your post — please remove it.",
-                span.kind.describe()
-            ),
-            message_for_moderator: span.kind.as_str().into(),
+            rule: "be-respectful".into(),
+            start: 0,
+            end: 0,
+            in_title: false,
+            severity: "censor".into(),
+            message_for_author: "Some strong language was removed from your post.".into(),
+            message_for_moderator: "censored".into(),
         });
     }
-    let urgency = safeguarding::assess(&text);
     if let Some(u) = &urgency {
         findings.push(Finding {
             rule: "safeguarding".into(),
             start: 0,
             end: 0,
+            in_title: false,
             severity: "urgent".into(),
             message_for_author: HELP_NOW.into(),
             message_for_moderator: format!("{}: {}", u.kind.as_str(), u.signals.join(", ")),
@@ -268,40 +316,13 @@ pub fn screen(draft: Draft<'_>, author: Author<'_>, group: &Group, context: &Con
                 rule: "group-policy".into(),
                 start: 0,
                 end: 0,
+                in_title: false,
                 severity: "hold".into(),
                 message_for_author: message,
                 message_for_moderator: group.moderation_policy.clone(),
             });
         }
     }
-    // Ground-rule checks, on the title and the body separately (offsets are per part).
-    let newcomer = !author.moderates_group && author.account.trust() < 3;
-    let title_hits = draft.title.map(|t| rules::check(&context.rules, t, group.id, newcomer)).unwrap_or_default();
-    let body_hits = rules::check(&context.rules, draft.body, group.id, newcomer);
-    let mut strongest = None;
-    for (hit, in_body) in title_hits.iter().map(|h| (h, false)).chain(body_hits.iter().map(|h| (h, true))) {
-        strongest = strongest.max(Some(hit.action));
-        let (start, end) = if in_body { (hit.start, hit.end) } else { (0, 0) };
-        let severity = match hit.action {
-            rules::Action::Block => "block",
-            rules::Action::Hold => "hold",
-            rules::Action::Flag => "flag",
-            rules::Action::Censor => "censor",
-        };
-        findings.push(Finding {
-            rule: hit.ground_rule.clone(),
-            start,
-            end,
-            severity: severity.into(),
-            message_for_author: hit.message.clone(),
-            message_for_moderator: format!("rule {}", hit.rule_id),
-        });
-    }
-    let censored = |text: &str, hits: &[rules::Hit]| {
-        hits.iter().any(|h| h.action == rules::Action::Censor).then(|| rules::censor(text, hits))
-    };
-    let censored_title = draft.title.and_then(|t| censored(t, &title_hits));
-    let censored_body = censored(draft.body, &body_hits);
     // An urgent post is never blocked: it goes to the urgent lane instead.
     let holds = findings.iter().any(|f| f.severity == "hold" || f.severity == "urgent");
     let outcome = if strongest == Some(rules::Action::Block) && urgency.is_none() {
@@ -379,7 +400,10 @@ impl Preview {
     pub fn new(body: &str, decision: &Decision) -> Self {
         Preview {
             html: crate::markdown::render(decision.censored_body.as_deref().unwrap_or(body)),
-            segments: queue::segments(body, &decision.findings),
+            segments: queue::segments(
+                body,
+                &decision.findings.iter().filter(|f| !f.in_title).cloned().collect::<Vec<_>>(),
+            ),
             messages: decision.messages_for_author(),
             outcome: decision.outcome,
         }

@@ -71,13 +71,14 @@ pub fn waited(since: NaiveDateTime) -> String {
 }
 
 /// Held posts in the given groups (`None`: all groups, for admins): urgent first, then oldest.
-/// Served by the `posts_queue` index. `only` narrows it to one post. `recuse`: an appeal is
-/// never shown to the moderator who made the decision appealed against.
+/// Served by the `posts_queue` index. `only` narrows it to one post. Escalated posts are for
+/// admins only.
 pub fn queue(
     conn: &mut AnyConnection,
     scope: Option<&[i64]>,
     only: Option<i64>,
-    recuse: Option<i64>,
+    viewer: i64,
+    is_admin: bool,
 ) -> QueryResult<Vec<QueueItem>> {
     let mut query = posts::table
         .inner_join(topics::table.inner_join(groups::table))
@@ -109,9 +110,9 @@ pub fn queue(
     if let Some(id) = only {
         query = query.filter(posts::id.eq(id));
     }
-    if let Some(moderator) = recuse {
-        // Not an admin: appeals against this moderator and escalated posts are for others.
-        query = query.filter(posts::appealed.eq(false).or(posts::decided_by.ne(moderator)));
+    // An appeal is never shown to the moderator (or admin) whose decision it is against.
+    query = query.filter(posts::appealed.eq(false).or(posts::decided_by.is_null()).or(posts::decided_by.ne(viewer)));
+    if !is_admin {
         query = query.filter(posts::escalated.eq(false));
     }
     query.load(conn)
@@ -201,8 +202,10 @@ pub struct LogRow {
     pub detail: String,
 }
 
-/// The most recent staff actions, newest first (optionally one action kind only).
-pub fn log(conn: &mut AnyConnection, action: Option<&str>) -> QueryResult<Vec<LogRow>> {
+/// The most recent staff actions, newest first (optionally one action kind only). Group
+/// moderators (`scope` = their groups) see actions on posts and topics of those groups only;
+/// admins (`None`) see everything, including actions on members and the site.
+pub fn log(conn: &mut AnyConnection, action: Option<&str>, scope: Option<&[i64]>) -> QueryResult<Vec<LogRow>> {
     let mut query = audit_log::table
         .left_join(users::table.on(audit_log::actor_id.eq(users::id.nullable())))
         .order((audit_log::created_at.desc(), audit_log::id.desc()))
@@ -218,6 +221,17 @@ pub fn log(conn: &mut AnyConnection, action: Option<&str>) -> QueryResult<Vec<Lo
         .into_boxed();
     if let Some(action) = action {
         query = query.filter(audit_log::action.eq(action.to_owned()));
+    }
+    if let Some(groups) = scope {
+        let posts_in_scope =
+            posts::table.inner_join(topics::table).filter(topics::group_id.eq_any(groups.to_vec())).select(posts::id);
+        let topics_in_scope = topics::table.filter(topics::group_id.eq_any(groups.to_vec())).select(topics::id);
+        query = query.filter(
+            audit_log::target_type
+                .eq("post")
+                .and(audit_log::target_id.eq_any(posts_in_scope))
+                .or(audit_log::target_type.eq("topic").and(audit_log::target_id.eq_any(topics_in_scope))),
+        );
     }
     query.load(conn)
 }
@@ -239,6 +253,7 @@ mod tests {
             rule: "protect-personal-health-information".into(),
             start: 2,
             end: 4,
+            in_title: false,
             severity: "hold".into(),
             message_for_author: String::new(),
             message_for_moderator: "PHONE".into(),

@@ -142,7 +142,7 @@ pub fn check(rules: &[Rule], text: &str, group_id: i64, newcomer: bool) -> Vec<H
             kind => {
                 // Patterns are checked when saved; one that no longer compiles is skipped.
                 let Ok(re) = compile(kind, &rule.pattern) else { continue };
-                for m in re.find_iter(text) {
+                for m in re.find_iter(text).filter(|m| !m.is_empty()) {
                     hits.push(hit(char_offset(text, m.start()), char_offset(text, m.end())));
                 }
             }
@@ -203,8 +203,16 @@ impl RuleFields {
         } else if matches!(self.kind.as_str(), "phrase" | "regex") {
             if self.pattern.trim().is_empty() {
                 out.push(("pattern", "Write the word, phrase or pattern to look for.".to_owned()));
-            } else if let Err(why) = compile(&self.kind, &self.pattern) {
-                out.push(("pattern", why));
+            } else {
+                match compile(&self.kind, &self.pattern) {
+                    Err(why) => out.push(("pattern", why)),
+                    Ok(re) if re.is_match("") => out.push((
+                        "pattern",
+                        "That pattern matches empty text, so it would catch every post. Make it more specific."
+                            .to_owned(),
+                    )),
+                    Ok(_) => {}
+                }
             }
         }
         if Action::parse(&self.action).is_none() {
@@ -391,5 +399,7 @@ mod tests {
             ..RuleFields::default()
         };
         assert!(f.problems().iter().any(|(field, why)| *field == "pattern" && why.contains("not a valid")));
+        let empty = RuleFields { pattern: "x?".into(), ..f };
+        assert!(empty.problems().iter().any(|(field, why)| *field == "pattern" && why.contains("empty text")));
     }
 }

@@ -113,7 +113,7 @@ pub async fn queue(
     let recuse = recusal(&ctx);
     let (items, reports) = db::run(&state.pool, move |conn| {
         Ok((
-            moderation::queue::queue(conn, scope.as_deref(), None, recuse)?,
+            moderation::queue::queue(conn, scope.as_deref(), None, recuse.0, recuse.1)?,
             moderation::flags::open_reports(conn, scope.as_deref(), None)?,
         ))
     })
@@ -132,6 +132,10 @@ struct ItemPage {
     post_id: i64,
     topic_id: i64,
     segments: Vec<Segment>,
+    /// The topic title with its flagged stretches (for an opening post).
+    title_segments: Vec<Segment>,
+    /// Fingerprint of the text shown, so a decision never applies to text the moderator did not see.
+    seen: String,
     findings: Vec<moderation::Finding>,
     errors: FormErrors,
     rule: String,
@@ -146,9 +150,9 @@ impl ItemPage {
 }
 
 /// A held post the viewer may decide: 404 for anything else (not waiting, or another group).
-/// Whose past decisions this viewer may not review on appeal (admins may review any).
-fn recusal(ctx: &Ctx) -> Option<i64> {
-    if ctx.viewer.is_admin() { None } else { ctx.viewer.user_id() }
+/// The viewer's id and whether they are an admin, for the queue's recusal and escalation rules.
+fn recusal(ctx: &Ctx) -> (i64, bool) {
+    (ctx.viewer.user_id().unwrap_or_default(), ctx.viewer.is_admin())
 }
 
 async fn decidable(ctx: &Ctx, state: &AppState, post_id: i64) -> Result<(Held, QueueItem, Option<String>), AppError> {
@@ -156,7 +160,8 @@ async fn decidable(ctx: &Ctx, state: &AppState, post_id: i64) -> Result<(Held, Q
     let recuse = recusal(ctx);
     let found = db::run(&state.pool, move |conn| {
         let Some(held) = moderation::actions::held(conn, post_id)? else { return Ok(None) };
-        let item = moderation::queue::queue(conn, scope.as_deref(), Some(post_id), recuse)?.into_iter().next();
+        let item =
+            moderation::queue::queue(conn, scope.as_deref(), Some(post_id), recuse.0, recuse.1)?.into_iter().next();
         let previous = moderation::actions::previous_version(conn, post_id)?;
         Ok(item.map(|item| (held, item, previous)))
     })
@@ -180,7 +185,15 @@ fn item_page(
     ItemPage {
         chrome: ctx.chrome(),
         changes,
-        segments: moderation::queue::segments(&held.body_md, &findings),
+        segments: moderation::queue::segments(
+            &held.body_md,
+            &findings.iter().filter(|f| !f.in_title).cloned().collect::<Vec<_>>(),
+        ),
+        title_segments: moderation::queue::segments(
+            &held.topic_title,
+            &findings.iter().filter(|f| f.in_title).cloned().collect::<Vec<_>>(),
+        ),
+        seen: moderation::actions::fingerprint(&held),
         post_id: held.id,
         topic_id: held.topic_id,
         body: held.body_md.clone(),
@@ -206,6 +219,9 @@ pub struct ActionForm {
     #[serde(default)]
     note: String,
     body: Option<String>,
+    /// The fingerprint of the text the moderator was shown.
+    #[serde(default)]
+    seen: String,
 }
 
 /// Approve, redact and approve, edit and approve, or reject with a ground rule.
@@ -217,7 +233,7 @@ pub async fn act(
 ) -> Result<HttpResponse, AppError> {
     let moderator_id = ctx.require_moderator()?.account.id;
     let found = decidable(&ctx, &state, id(&path)?).await?;
-    let ActionForm { action, rule, note, body } = form.into_inner();
+    let ActionForm { action, rule, note, body, seen } = form.into_inner();
     let post_id = found.0.id;
     match action.as_str() {
         "claim" => {
@@ -235,6 +251,12 @@ pub async fn act(
         _ => {}
     }
     let mut errors = FormErrors::default();
+    if seen != moderation::actions::fingerprint(&found.0) {
+        errors.add(
+            "rule",
+            "The author changed this post while you were reading it. This is the new version: please look again.",
+        );
+    }
     let claimed =
         db::run(&state.pool, move |conn| Ok(moderation::actions::claimed_by_other(conn, moderator_id, post_id)?))
             .await?;
@@ -260,7 +282,7 @@ pub async fn act(
         use moderation::actions;
         let note = Some(note.trim()).filter(|n| !n.is_empty());
         Ok(match action.as_str() {
-            "approve" => actions::approve(conn, moderator_id, &held)?,
+            "approve" => actions::approve_as_seen(conn, moderator_id, &held)?,
             "redact" => actions::redact_and_approve(conn, moderator_id, &held)?,
             "edit" => actions::edit_and_approve(conn, moderator_id, &held, body.as_deref().unwrap_or_default())?,
             _ => actions::reject(conn, moderator_id, &held, &rule, note)?,
@@ -308,7 +330,9 @@ pub async fn log(ctx: Ctx, state: web::Data<AppState>, query: web::Query<LogQuer
     ctx.require_moderator()?;
     let action = query.into_inner().action.filter(|a| !a.is_empty());
     let filter = action.clone();
-    let rows = db::run(&state.pool, move |conn| Ok(moderation::queue::log(conn, filter.as_deref())?)).await?;
+    let scope = ctx.viewer.moderated_groups();
+    let rows = db::run(&state.pool, move |conn| Ok(moderation::queue::log(conn, filter.as_deref(), scope.as_deref())?))
+        .await?;
     html(&LogPage { chrome: ctx.chrome(), rows, action: action.unwrap_or_default() })
 }
 
@@ -379,10 +403,26 @@ impl MemberPage {
     }
 }
 
+/// A member's file, if the viewer may moderate them (404 otherwise).
+async fn member_in_scope(
+    ctx: &Ctx,
+    state: &AppState,
+    user_id: i64,
+) -> Result<moderation::actions::MemberFile, AppError> {
+    let scope = ctx.viewer.moderated_groups();
+    db::run(&state.pool, move |conn| {
+        if !moderation::actions::may_moderate_member(conn, scope.as_deref(), user_id)? {
+            return Err(AppError::NotFound);
+        }
+        Ok(moderation::actions::member_file(conn, user_id)?)
+    })
+    .await
+}
+
 pub async fn member(ctx: Ctx, state: web::Data<AppState>, path: web::Path<String>) -> Result<HttpResponse, AppError> {
     ctx.require_moderator()?;
     let user_id = id(&path)?;
-    let file = db::run(&state.pool, move |conn| Ok(moderation::actions::member_file(conn, user_id)?)).await?;
+    let file = member_in_scope(&ctx, &state, user_id).await?;
     html(&MemberPage { chrome: ctx.chrome(), file, can_ban: ctx.viewer.is_admin(), errors: FormErrors::default() })
 }
 
@@ -416,13 +456,14 @@ pub async fn act_on_member(
     if form.action == "suspend" && !(1..=365).contains(&days) {
         errors.add("days", "Suspend for 1 to 365 days.");
     }
-    if form.action == "ban" && !ctx.viewer.is_admin() {
+    let file = member_in_scope(&ctx, &state, user_id).await?;
+    // Bans are for admins to make and to lift.
+    if (form.action == "ban" || (form.action == "lift" && file.account.banned)) && !ctx.viewer.is_admin() {
         return Err(AppError::NotFound);
     }
     if !matches!(form.action.as_str(), "warn" | "suspend" | "ban" | "lift" | "note") {
         return Err(AppError::BadRequest("unknown action".into()));
     }
-    let file = db::run(&state.pool, move |conn| Ok(moderation::actions::member_file(conn, user_id)?)).await?;
     if file.account.is_admin && form.action != "note" {
         errors.add("reason", "Admins cannot be sanctioned from here.");
     }

@@ -217,6 +217,9 @@ pub(crate) fn blocked_reasons(decision: &moderation::Decision, errors: &mut Form
 /// with where to get help now.
 pub(crate) fn held_page(ctx: &Ctx, decision: &moderation::Decision, topic_id: i64) -> Result<HttpResponse, AppError> {
     let mut paragraphs = decision.messages_for_author();
+    if paragraphs.is_empty() {
+        paragraphs.push("A moderator will look at your changes.".to_owned());
+    }
     paragraphs.push(
         "You can see it, marked \"waiting for a moderator\", in the topic and on your posts page. \
          You can still change it until a moderator has looked at it."
@@ -324,7 +327,7 @@ pub async fn edit(
         return render(status, &page);
     }
     let (post_id, topic_id) = (post.id, topic.id);
-    let held = (decision.outcome != Outcome::Live).then(|| decision.clone());
+    let held = (decision.outcome != Outcome::Live || post.status == "rejected").then(|| decision.clone());
     let saved = db::write(&state.pool, move |conn| {
         let title = title.as_deref().map(str::trim);
         Ok(posting::edit(conn, account.id, post_id, title, &body, &decision)?)
@@ -430,13 +433,16 @@ impl FlagPage {
 
 /// A live post the viewer can read (to report it).
 async fn readable_live_post(ctx: &Ctx, state: &AppState, post_id: i64) -> Result<Post, AppError> {
-    let (post, group) = db::run(&state.pool, move |conn| {
+    let (post, topic, group) = db::run(&state.pool, move |conn| {
         let post = posting::post(conn, post_id)?.ok_or(AppError::NotFound)?;
         let topic = posting::topic(conn, post.topic_id)?.ok_or(AppError::NotFound)?;
-        Ok((post, crate::groups::by_id(conn, topic.group_id)?))
+        let group = crate::groups::by_id(conn, topic.group_id)?;
+        Ok((post, topic, group))
     })
     .await?;
-    if !ctx.viewer.can_read(&group) || post.status != "live" {
+    // Only what the viewer can see on a page can be reported, and not by its own author.
+    let visible = post.status == "live" && topic.status == "live";
+    if !ctx.viewer.can_read(&group) || !visible || ctx.viewer.user_id() == Some(post.author_id) {
         return Err(AppError::NotFound);
     }
     Ok(post)

@@ -14,6 +14,16 @@ fn hold_everything(app: &TestApp, slug: &str) {
         .unwrap();
 }
 
+/// Sends a decision from the item page's form, as a moderator's browser would (with the
+/// fingerprint of the text shown).
+fn decide(moderator: &crate::helpers::Client, item: &str, fields: &[(&str, &str)]) -> crate::helpers::Page {
+    let page = moderator.get(&format!("/mod/queue/{item}"));
+    let seen = between(&page.body, "name=\"seen\" value=\"", "\"").unwrap_or_default();
+    let mut all = vec![("seen", seen.as_str())];
+    all.extend_from_slice(fields);
+    moderator.post(&format!("/mod/queue/{item}"), &all)
+}
+
 fn queue_item_id(page: &str) -> String {
     between(page, "href=\"/mod/queue/", "\"").expect("an item in the queue")
 }
@@ -44,7 +54,7 @@ fn an_nhs_number_is_held_then_redacted_and_approved_in_one_action() {
     queue.assert_contains("Held for: nhs number");
     let item = admin.get(&format!("/mod/queue/{}", queue_item_id(&queue.body)));
     item.assert_contains("<mark title=\"NHS_NUMBER\">943 476 5919");
-    let done = admin.post(&format!("/mod/queue/{}", queue_item_id(&queue.body)), &[("action", "redact")]);
+    let done = decide(&admin, &queue_item_id(&queue.body), &[("action", "redact")]);
     assert_eq!(done.status, 303);
     assert!(done.location().starts_with("/mod/queue?done=redact&post="), "{}", done.location());
 
@@ -54,7 +64,7 @@ fn an_nhs_number_is_held_then_redacted_and_approved_in_one_action() {
     let mine = member.get("/me/posts");
     mine.assert_contains("removed personal information");
     mine.assert_contains("NHS number removed by a moderator");
-    admin.get("/mod/log?action=redact").assert_contains("redact");
+    admin.get("/mod/log?action=redact").assert_contains("<td>redact</td>");
     admin.get("/mod/queue").assert_contains("No held posts are waiting");
 }
 
@@ -71,15 +81,12 @@ fn rejected_then_edited_resubmitted_and_approved() {
     let item = queue_item_id(&queue.body);
 
     // A rejection must cite a ground rule; the form keeps the note.
-    let missing =
-        admin.post(&format!("/mod/queue/{item}"), &[("action", "reject"), ("note", "Please leave out the advert.")]);
+    let missing = decide(&admin, &item, &[("action", "reject"), ("note", "Please leave out the advert.")]);
     assert_eq!(missing.status, 422);
     missing.assert_contains("Choose the ground rule");
     missing.assert_contains("Please leave out the advert.");
-    let rejected = admin.post(
-        &format!("/mod/queue/{item}"),
-        &[("action", "reject"), ("rule", "no-spam"), ("note", "Please leave out the advert.")],
-    );
+    let rejected =
+        decide(&admin, &item, &[("action", "reject"), ("rule", "no-spam"), ("note", "Please leave out the advert.")]);
     assert!(rejected.location().starts_with("/mod/queue?done=reject&post="), "{}", rejected.location());
 
     let mine = author.get("/me/posts");
@@ -98,7 +105,7 @@ fn rejected_then_edited_resubmitted_and_approved() {
     let queue = admin.get("/mod/queue");
     queue.assert_contains("Back at work after six months.");
     admin.get(&format!("/p/{post_id}/history")).assert_contains("Buy my miracle tea!");
-    let approved = admin.post(&format!("/mod/queue/{}", queue_item_id(&queue.body)), &[("action", "approve")]);
+    let approved = decide(&admin, &queue_item_id(&queue.body), &[("action", "approve")]);
     assert!(approved.location().starts_with("/mod/queue?done=approve&post="), "{}", approved.location());
     app.client().get(&format!("/t/{topic_id}")).assert_contains("Back at work after six months.");
     app.client().get("/g/moving-on").assert_contains("Back at work");
@@ -127,8 +134,8 @@ fn urgent_posts_lead_the_queue_and_their_authors_see_help_at_once() {
         &[("title", "Tonight"), ("body", "I have saved up my tablets. Everyone would be better off without me.")],
     );
     assert_eq!(urgent.status, 202);
-    urgent.assert_contains("116 123");
-    urgent.assert_contains("999");
+    urgent.assert_contains("A moderator will read your post very soon");
+    urgent.assert_contains("Samaritans any time, free, on 116 123");
     let (admin, _) = app.admin("Night Admin");
     let queue = admin.get("/mod/queue");
     let urgent_at = queue.body.find("Tonight").unwrap();
@@ -163,9 +170,9 @@ fn the_queue_is_only_for_moderators_of_the_post_group() {
     scoped.assert_contains("Hub question");
     scoped.assert_lacks("Moving on question");
     assert_eq!(moderator.get(&format!("/mod/queue/{moving_on_item}")).status, 404);
-    assert_eq!(moderator.post(&format!("/mod/queue/{moving_on_item}"), &[("action", "approve")]).status, 404);
+    assert_eq!(decide(&moderator, &moving_on_item, &[("action", "approve")]).status, 404);
     assert_eq!(member.get("/mod/queue").status, 404, "members cannot reach the queue");
-    assert_eq!(member.post(&format!("/mod/queue/{moving_on_item}"), &[("action", "approve")]).status, 404);
+    assert_eq!(decide(&member, &moving_on_item, &[("action", "approve")]).status, 404);
     assert_eq!(app.client().get("/mod/queue").status, 303);
     app.client().get("/g/moving-on").assert_lacks("Moving on question");
 }
@@ -223,7 +230,7 @@ fn a_group_for_newcomers_holds_their_first_posts_only() {
     first.assert_contains("first post is read by a moderator");
     let (admin, _) = app.admin("Welcomer");
     let queue = admin.get("/mod/queue");
-    admin.post(&format!("/mod/queue/{}", queue_item_id(&queue.body)), &[("action", "approve")]);
+    decide(&admin, &queue_item_id(&queue.body), &[("action", "approve")]);
     // One approved post later, the member is trusted here.
     member.start_topic("hub", "Second post", "Now I am trusted.");
     app.client().get("/g/hub").assert_contains("Second post");
@@ -235,7 +242,7 @@ fn three_reports_hide_a_post_until_a_moderator_keeps_it() {
     let (author, _) = app.member("Blunt Bea");
     let topic = author.start_topic("hub", "Strong opinions", "I think waiting lists are a scandal.");
     let post = between(&author.get(&format!("/t/{topic}")).body, "id=\"p", "\"").unwrap();
-    assert_eq!(author.get(&format!("/p/{post}/flag")).status, 200);
+    assert_eq!(author.get(&format!("/p/{post}/flag")).status, 404, "authors do not report their own posts");
     let mut reporters = Vec::new();
     for name in ["Reporter One", "Reporter Two", "Reporter Three"] {
         let (r, _) = app.member(name);
@@ -278,7 +285,7 @@ fn a_worry_about_safety_is_urgent_and_a_removed_post_is_gone() {
     let removed = admin.post(&format!("/mod/reports/{post}"), &[("decision", "remove")]);
     assert_eq!(removed.location(), "/mod/queue?done=remove");
     assert_eq!(app.client().get(&format!("/t/{topic}")).status, 404);
-    admin.get("/mod/log?action=remove").assert_contains("remove");
+    admin.get("/mod/log?action=remove").assert_contains("<td>remove</td>");
 }
 
 #[test]
@@ -438,7 +445,7 @@ fn an_appeal_goes_to_a_different_moderator_once() {
     admin.post(&format!("/admin/members/{first_id}"), &[("moderates", &hub)]);
 
     let item = queue_item_id(&first.get("/mod/queue").body);
-    first.post(&format!("/mod/queue/{item}"), &[("action", "reject"), ("rule", "be-helpful")]);
+    decide(&first, &item, &[("action", "reject"), ("rule", "be-helpful")]);
     let own = author.get("/me/posts");
     let topic = between(&own.body, "href=\"/t/", "#").unwrap();
     author.get(&format!("/t/{topic}")).assert_contains("ask another moderator to look again");
@@ -451,9 +458,9 @@ fn an_appeal_goes_to_a_different_moderator_once() {
     assert_eq!(first.get(&format!("/mod/queue/{item}")).status, 404);
     let queue = admin.get("/mod/queue");
     queue.assert_contains("Appeal");
-    admin.post(&format!("/mod/queue/{item}"), &[("action", "approve")]);
+    decide(&admin, &item, &[("action", "approve")]);
     app.client().get(&format!("/t/{topic}")).assert_contains("It was a hard year.");
-    admin.get("/mod/log?action=appeal").assert_contains("appeal");
+    admin.get("/mod/log?action=appeal").assert_contains("<td>appeal</td>");
 }
 
 #[test]
@@ -476,14 +483,15 @@ fn claims_keep_volunteers_apart_escalation_reaches_admins_and_decisions_can_be_u
         mods.push(m);
     }
     let item = queue_item_id(&mods[0].get("/mod/queue").body);
-    assert_eq!(mods[0].post(&format!("/mod/queue/{item}"), &[("action", "claim")]).status, 303);
+    assert_eq!(decide(&mods[0], &item, &[("action", "claim")]).status, 303);
+    mods[0].get(&format!("/mod/queue/{item}")).assert_contains("Being looked at by a moderator until");
     mods[1].get("/mod/queue").assert_contains("Being looked at by a moderator until");
-    let blocked = mods[1].post(&format!("/mod/queue/{item}"), &[("action", "approve")]);
+    let blocked = decide(&mods[1], &item, &[("action", "approve")]);
     assert_eq!(blocked.status, 422);
     blocked.assert_contains("Another moderator is looking at this post");
 
     // The claimer approves, then undoes it: the post waits again and is not public.
-    let approved = mods[0].post(&format!("/mod/queue/{item}"), &[("action", "approve")]);
+    let approved = decide(&mods[0], &item, &[("action", "approve")]);
     let queue = mods[0].follow(&approved);
     queue.assert_contains("Undo");
     assert_eq!(mods[1].post(&format!("/mod/queue/{item}/undo"), &[]).location(), "/mod/queue?done=too-late");
@@ -498,9 +506,105 @@ fn claims_keep_volunteers_apart_escalation_reaches_admins_and_decisions_can_be_u
     page.assert_contains("<del><span class=\"visually-hidden\">Removed: </span>First version.</del>");
     page.assert_contains("<ins><span class=\"visually-hidden\">Added: </span>Second version.</ins>");
     assert_eq!(
-        mods[1].post(&format!("/mod/queue/{item}"), &[("action", "escalate"), ("note", "Unsure")]).location(),
+        decide(&mods[1], &item, &[("action", "escalate"), ("note", "Unsure")]).location(),
         "/mod/queue?done=escalate"
     );
     mods[1].get("/mod/queue").assert_lacks("Claimable");
     admin.get("/mod/queue").assert_contains("Escalated to admins");
+}
+
+#[test]
+fn redaction_covers_the_title_and_survives_censoring() {
+    let app = spawn_app();
+    let (member, _) = app.member("Open Olive");
+    let held = member.post(
+        "/g/hub/new",
+        &[
+            ("title", "Call me on 07700 900123"),
+            ("body", "What a cunt of a day. My NHS number is 943 476 5919, sorry."),
+        ],
+    );
+    assert_eq!(held.status, 202);
+    let (admin, _) = app.admin("Tidy Admin");
+    let queue = admin.get("/mod/queue");
+    let item = queue_item_id(&queue.body);
+    admin.get(&format!("/mod/queue/{item}")).assert_contains("<mark title=\"PHONE\">07700 900123");
+    decide(&admin, &item, &[("action", "redact")]);
+    let group = app.client().get("/g/hub");
+    group.assert_contains("Call me on [phone number removed by a moderator]");
+    group.assert_lacks("07700");
+    let topic = between(&group.body, "<a href=\"/t/", "\"").unwrap();
+    let page = app.client().get(&format!("/t/{topic}"));
+    page.assert_contains("What a [removed] of a day. My NHS number is [NHS number removed by a moderator], sorry.");
+    page.assert_lacks("5919");
+}
+
+#[test]
+fn a_decision_never_applies_to_text_the_moderator_did_not_see() {
+    let app = spawn_app();
+    hold_everything(&app, "hub");
+    let (author, _) = app.member("Changing Chloe");
+    author.post("/g/hub/new", &[("title", "Draft"), ("body", "Version one.")]);
+    let (admin, _) = app.admin("Reader");
+    let item = queue_item_id(&admin.get("/mod/queue").body);
+    let page = admin.get(&format!("/mod/queue/{item}"));
+    let seen = between(&page.body, "name=\"seen\" value=\"", "\"").unwrap();
+    author.post(&format!("/p/{item}/edit"), &[("title", "Draft"), ("body", "Version two, with something new.")]);
+    let stale = admin.post(&format!("/mod/queue/{item}"), &[("seen", &seen), ("action", "approve")]);
+    assert_eq!(stale.status, 422);
+    stale.assert_contains("The author changed this post while you were reading it");
+    stale.assert_contains("Version two, with something new.");
+    app.client().get("/g/hub").assert_lacks("Draft");
+}
+
+#[test]
+fn an_urgent_post_is_never_dropped_by_flood_control() {
+    let app = spawn_app();
+    let (member, _) = app.member("Hurried Hal");
+    let topic = member.start_topic("hub", "Busy", "One.");
+    member.reply(topic, "Two.");
+    member.reply(topic, "Three.");
+    let urgent =
+        member.post(&format!("/t/{topic}/reply"), &[("body", "I have saved up my tablets and tonight's the night.")]);
+    assert_eq!(urgent.status, 202, "held in the urgent lane, not blocked");
+    urgent.assert_contains("A moderator will read your post very soon");
+    let (admin, _) = app.admin("Watcher");
+    admin.get("/mod/queue").assert_contains("Urgent: plan or means");
+}
+
+#[test]
+fn group_moderators_see_only_their_own_members_files_and_log() {
+    let app = spawn_app();
+    hold_everything(&app, "fertility");
+    let (admin, _) = app.admin("Top Admin");
+    let (hub_mod, _) = app.member("Hub Keeper");
+    let (other, _) = app.member("Fertility Fran");
+    other.post("/g/fertility/new", &[("title", "Private worry"), ("body", "Something personal.")]);
+    let members = admin.get("/admin/members").body;
+    let keeper = crate::helpers::id_in_link_before(&members, "/admin/members/", "Hub Keeper");
+    let fran = crate::helpers::id_in_link_before(&members, "/admin/members/", "Fertility Fran");
+    let hub = crate::helpers::id_in_link_before(
+        &admin.get("/admin/groups").body,
+        "/admin/groups/",
+        "<span class=\"visually-hidden\"> Hub<",
+    );
+    admin.post(&format!("/admin/members/{keeper}"), &[("moderates", &hub)]);
+    let item = queue_item_id(&admin.get("/mod/queue").body);
+    decide(&admin, &item, &[("action", "reject"), ("rule", "be-helpful"), ("note", "Fertility note")]);
+
+    // Fran never posted in Hub: her file and sanctions are not the Hub moderator's business.
+    assert_eq!(hub_mod.get(&format!("/mod/members/{fran}")).status, 404);
+    assert_eq!(
+        hub_mod.post(&format!("/mod/members/{fran}"), &[("action", "suspend"), ("days", "3"), ("reason", "x")]).status,
+        404
+    );
+    assert_eq!(hub_mod.get(&format!("/mod/members/{keeper}")).status, 404, "moderators' files are for admins");
+    // The log shows a group moderator only their groups' actions.
+    let log = hub_mod.get("/mod/log");
+    log.assert_lacks("<td>reject</td>");
+    log.assert_lacks("<td>set moderator groups</td>");
+    let full = admin.get("/mod/log");
+    full.assert_contains("<td>reject</td>");
+    full.assert_contains("<td>set moderator groups</td>");
+    admin.get(&format!("/mod/members/{fran}")).assert_contains("Fertility Fran");
 }
