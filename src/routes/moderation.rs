@@ -299,11 +299,8 @@ pub async fn act(
 pub async fn undo(ctx: Ctx, state: web::Data<AppState>, path: web::Path<String>) -> Result<HttpResponse, AppError> {
     let moderator_id = ctx.require_moderator()?.account.id;
     let post_id = id(&path)?;
-    let group_id = db::run(&state.pool, move |conn| {
-        let post = crate::posting::post(conn, post_id)?.ok_or(AppError::NotFound)?;
-        Ok(crate::posting::topic(conn, post.topic_id)?.ok_or(AppError::NotFound)?.group_id)
-    })
-    .await?;
+    let (_, _, group) = crate::routes::posts::post_in_context(&state, post_id).await?;
+    let group_id = group.id;
     if !ctx.viewer.can_moderate(group_id) {
         return Err(AppError::NotFound);
     }

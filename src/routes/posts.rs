@@ -236,15 +236,20 @@ pub(crate) fn held_page(ctx: &Ctx, decision: &moderation::Decision, topic_id: i6
     )
 }
 
-/// A post with its topic and group, for its author's edit and delete pages.
-async fn own_post(ctx: &Ctx, state: &AppState, post_id: i64) -> Result<(Post, Topic, Group), AppError> {
-    let (post, topic, group) = db::run(&state.pool, move |conn| {
+/// A post with its topic and group (unchecked: callers decide who may see it).
+pub(crate) async fn post_in_context(state: &AppState, post_id: i64) -> Result<(Post, Topic, Group), AppError> {
+    db::run(&state.pool, move |conn| {
         let post = posting::post(conn, post_id)?.ok_or(AppError::NotFound)?;
         let topic = posting::topic(conn, post.topic_id)?.ok_or(AppError::NotFound)?;
         let group = crate::groups::by_id(conn, topic.group_id)?;
         Ok((post, topic, group))
     })
-    .await?;
+    .await
+}
+
+/// A post with its topic and group, for its author's edit and delete pages.
+async fn own_post(ctx: &Ctx, state: &AppState, post_id: i64) -> Result<(Post, Topic, Group), AppError> {
+    let (post, topic, group) = post_in_context(state, post_id).await?;
     let is_author = ctx.viewer.can_edit_post(post.author_id);
     // Others may not know a post exists unless it is live.
     if !ctx.viewer.can_read(&group) || !post.editable_by_author() || (!is_author && post.status != "live") {
@@ -433,13 +438,7 @@ impl FlagPage {
 
 /// A live post the viewer can read (to report it).
 async fn readable_live_post(ctx: &Ctx, state: &AppState, post_id: i64) -> Result<Post, AppError> {
-    let (post, topic, group) = db::run(&state.pool, move |conn| {
-        let post = posting::post(conn, post_id)?.ok_or(AppError::NotFound)?;
-        let topic = posting::topic(conn, post.topic_id)?.ok_or(AppError::NotFound)?;
-        let group = crate::groups::by_id(conn, topic.group_id)?;
-        Ok((post, topic, group))
-    })
-    .await?;
+    let (post, topic, group) = post_in_context(state, post_id).await?;
     // Only what the viewer can see on a page can be reported, and not by its own author.
     let visible = post.status == "live" && topic.status == "live";
     if !ctx.viewer.can_read(&group) || !visible || ctx.viewer.user_id() == Some(post.author_id) {
