@@ -93,6 +93,24 @@ pub fn compile(kind: &str, pattern: &str) -> Result<Regex, String> {
         .map_err(|e| format!("That pattern is not a valid regular expression: {e}"))
 }
 
+/// Compiled rules, by kind and pattern. `screen` checks every post's title and body twice
+/// (before and after censoring); compiling each rule once per process, not per check, keeps
+/// that off the hot path. Patterns come only from admins, so the map stays small.
+static COMPILED: LazyLock<std::sync::Mutex<std::collections::HashMap<(String, String), Regex>>> =
+    LazyLock::new(Default::default);
+
+fn compiled(kind: &str, pattern: &str) -> Option<Regex> {
+    let key = (kind.to_owned(), pattern.to_owned());
+    let mut cache = COMPILED.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+    if let Some(re) = cache.get(&key) {
+        return Some(re.clone());
+    }
+    // Patterns are checked when saved; one that no longer compiles is skipped.
+    let re = compile(kind, pattern).ok()?;
+    cache.insert(key, re.clone());
+    Some(re)
+}
+
 static URL: LazyLock<Regex> =
     LazyLock::new(|| super::detect::regex(r"(?i)\b(?:https?://|www\.)([a-z0-9.\-]+)[^\s<>()]*"));
 
@@ -140,8 +158,7 @@ pub fn check(rules: &[Rule], text: &str, group_id: i64, newcomer: bool) -> Vec<H
                 }
             }
             kind => {
-                // Patterns are checked when saved; one that no longer compiles is skipped.
-                let Ok(re) = compile(kind, &rule.pattern) else { continue };
+                let Some(re) = compiled(kind, &rule.pattern) else { continue };
                 for m in re.find_iter(text).filter(|m| !m.is_empty()) {
                     hits.push(hit(char_offset(text, m.start()), char_offset(text, m.end())));
                 }
