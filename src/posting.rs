@@ -44,6 +44,19 @@ impl PostStatus {
 
 const LIVE: &str = "live";
 
+/// A post's status in words for people.
+pub fn status_words(status: &str) -> &'static str {
+    match status {
+        "pending" => "waiting for a moderator",
+        "live" => "live",
+        "rejected" => "not approved",
+        "hidden" => "hidden by members' reports until a moderator looks",
+        "removed" => "removed by a moderator",
+        "deleted" => "deleted by its author",
+        _ => "unknown",
+    }
+}
+
 #[derive(Debug, Clone, Queryable, Selectable)]
 #[diesel(table_name = topics)]
 pub struct Topic {

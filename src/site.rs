@@ -78,6 +78,7 @@ pub fn audit(
     target_id: i64,
     detail: &str,
 ) -> QueryResult<()> {
+    let (member_id, group_id) = concerns(conn, target_type, target_id)?;
     diesel::insert_into(audit_log::table)
         .values((
             audit_log::actor_id.eq(actor_id),
@@ -86,9 +87,35 @@ pub fn audit(
             audit_log::target_id.eq(target_id),
             audit_log::detail.eq(detail),
             audit_log::created_at.eq(db::now()),
+            audit_log::member_id.eq(member_id),
+            audit_log::group_id.eq(group_id),
         ))
         .execute(conn)
         .map(drop)
+}
+
+/// The member and the group an audited action concerns (a post's or topic's author and group,
+/// a sanctioned member, an edited group), so the log can be filtered by either.
+fn concerns(conn: &mut AnyConnection, target_type: &str, target_id: i64) -> QueryResult<(Option<i64>, Option<i64>)> {
+    use crate::db::schema::{posts, topics};
+    Ok(match target_type {
+        "post" => posts::table
+            .inner_join(topics::table)
+            .filter(posts::id.eq(target_id))
+            .select((posts::author_id, topics::group_id))
+            .first::<(i64, i64)>(conn)
+            .optional()?
+            .map_or((None, None), |(member, group)| (Some(member), Some(group))),
+        "topic" => topics::table
+            .find(target_id)
+            .select((topics::author_id, topics::group_id))
+            .first::<(i64, i64)>(conn)
+            .optional()?
+            .map_or((None, None), |(member, group)| (Some(member), Some(group))),
+        "user" => (Some(target_id), None),
+        "group" => (None, Some(target_id)),
+        _ => (None, None),
+    })
 }
 
 /// A message for a member about their posts.

@@ -218,6 +218,17 @@ diesel::table! {
         target_id -> BigInt,
         detail -> Text,
         created_at -> Timestamp,
+        member_id -> Nullable<BigInt>,
+        group_id -> Nullable<BigInt>,
+    }
+}
+
+diesel::table! {
+    canned_notes (id) {
+        id -> BigInt,
+        title -> Text,
+        body -> Text,
+        created_at -> Timestamp,
     }
 }
 
@@ -249,4 +260,5 @@ diesel::allow_tables_to_appear_in_same_query!(
     flags,
     member_notes,
     audit_log,
+    canned_notes,
 );

@@ -36,7 +36,12 @@ fn still_waiting(conn: &mut AnyConnection, seen: &Held) -> QueryResult<bool> {
 
 /// A short fingerprint of a held post's text, carried by the decision forms.
 pub fn fingerprint(held: &Held) -> String {
-    crate::secrets::hash_token(&format!("{}\u{1f}{}", held.topic_title, held.body_md))[..16].to_owned()
+    fingerprint_of(&held.topic_title, &held.body_md)
+}
+
+/// The fingerprint of a post's title and text as shown (the queue list has no `Held`).
+pub fn fingerprint_of(title: &str, body: &str) -> String {
+    crate::secrets::hash_token(&format!("{title}\u{1f}{body}"))[..16].to_owned()
 }
 
 /// Loads a post that is waiting for a moderator.
@@ -161,6 +166,57 @@ pub fn reject(
     }
     notify(conn, post.author_id, post.id, &message)?;
     crate::site::audit(conn, Some(moderator_id), "reject", "post", post.id, rule)?;
+    Ok(true)
+}
+
+/// Takes a live (or members'-reports-hidden) post off the forum, citing a ground rule; the
+/// author is told why. Open reports on it are closed as "removed". False if it was not live.
+pub fn remove(
+    conn: &mut AnyConnection,
+    moderator_id: i64,
+    post_id: i64,
+    rule: &str,
+    note: Option<&str>,
+) -> QueryResult<bool> {
+    let Some((status, author_id, title)) = posts::table
+        .inner_join(topics::table)
+        .filter(posts::id.eq(post_id))
+        .select((posts::status, posts::author_id, topics::title))
+        .first::<(String, i64, String)>(conn)
+        .optional()?
+    else {
+        return Ok(false);
+    };
+    if !matches!(status.as_str(), "live" | "hidden")
+        || !crate::posting::set_status(conn, post_id, &status, PostStatus::Removed)?
+    {
+        return Ok(false);
+    }
+    record_decision(conn, post_id, moderator_id, Some(rule), note)?;
+    super::flags::close_reports(conn, moderator_id, post_id, true)?;
+    let rule_title = super::ground_rule_title(rule).unwrap_or(rule);
+    let mut message = format!("A moderator removed your post in “{title}”. Ground rule: {rule_title}.");
+    if let Some(note) = note.filter(|n| !n.trim().is_empty()) {
+        message.push_str(&format!(" The moderator says: {}", note.trim()));
+    }
+    notify(conn, author_id, post_id, &message)?;
+    crate::site::audit(conn, Some(moderator_id), "remove", "post", post_id, rule)?;
+    Ok(true)
+}
+
+/// Puts a removed post back where it was. False if it was not removed.
+pub fn restore(conn: &mut AnyConnection, moderator_id: i64, post_id: i64) -> QueryResult<bool> {
+    if !crate::posting::set_status(conn, post_id, PostStatus::Removed.as_str(), PostStatus::Live)? {
+        return Ok(false);
+    }
+    let (author_id, title): (i64, String) = posts::table
+        .inner_join(topics::table)
+        .filter(posts::id.eq(post_id))
+        .select((posts::author_id, topics::title))
+        .first(conn)?;
+    record_decision(conn, post_id, moderator_id, None, None)?;
+    notify(conn, author_id, post_id, &format!("A moderator restored your post in “{title}”: it is live again."))?;
+    crate::site::audit(conn, Some(moderator_id), "restore", "post", post_id, "")?;
     Ok(true)
 }
 
@@ -530,4 +586,38 @@ pub fn may_moderate_member(conn: &mut AnyConnection, scope: Option<&[i64]>, user
     ))
     .get_result(conn)?;
     Ok(posted || member)
+}
+
+/// Alerts a post's moderators at once that it is in the urgent lane: an in-app notification
+/// each, and an email to each confirmed address. The email carries a link, never the post's
+/// words. `base_url` makes the link absolute.
+pub fn alert_urgent(conn: &mut AnyConnection, post_id: i64, base_url: &str) -> QueryResult<()> {
+    use crate::db::schema::{group_members, groups};
+    let (group_id, group_name): (i64, String) = posts::table
+        .inner_join(topics::table.inner_join(groups::table))
+        .filter(posts::id.eq(post_id))
+        .select((groups::id, groups::name))
+        .first(conn)?;
+    let moderators = group_members::table
+        .filter(group_members::group_id.eq(group_id))
+        .filter(group_members::role.eq("moderator"))
+        .select(group_members::user_id);
+    let staff: Vec<(i64, String, Option<chrono::NaiveDateTime>)> = users::table
+        .filter(users::is_admin.eq(true).or(users::id.eq_any(moderators)))
+        .filter(users::banned.eq(false))
+        .select((users::id, users::email, users::email_verified_at))
+        .load(conn)?;
+    let link = format!("{base_url}/mod/queue/{post_id}");
+    let body = format!(
+        "A post in {group_name} is in the urgent lane: its author may be in danger or worried about \
+         someone's safety.\n\nPlease look at it as soon as you can:\n{link}\n\nYou get this email \
+         because you moderate {group_name}.\n"
+    );
+    for (user_id, email, verified) in staff {
+        notify(conn, user_id, post_id, &format!("Urgent: a post in {group_name} needs a moderator now."))?;
+        if verified.is_some() {
+            crate::mail::enqueue(conn, &email, "Urgent: a post needs a moderator now", &body)?;
+        }
+    }
+    Ok(())
 }

@@ -71,6 +71,11 @@ pub fn raise(
     Ok(false)
 }
 
+/// Whether a post is in the urgent lane now.
+pub fn is_urgent(conn: &mut AnyConnection, post_id: i64) -> QueryResult<bool> {
+    posts::table.find(post_id).select(posts::urgent).first(conn)
+}
+
 /// A reported post as moderators see it.
 #[derive(Debug, Clone)]
 pub struct Reported {
@@ -160,22 +165,30 @@ pub fn open_reports(conn: &mut AnyConnection, scope: Option<&[i64]>, only: Optio
     Ok(out)
 }
 
-/// Keeps the post (restoring it if hidden) or removes it; closes its reports and tells the
-/// members who reported it.
-pub fn resolve(conn: &mut AnyConnection, moderator_id: i64, post_id: i64, remove: bool) -> QueryResult<bool> {
+/// Keeps a reported post (showing it again if reports hid it); closes its reports and tells
+/// the members who reported it. Removal is `actions::remove`, which closes them too.
+pub fn keep(conn: &mut AnyConnection, moderator_id: i64, post_id: i64) -> QueryResult<()> {
     let status: String = posts::table.find(post_id).select(posts::status).first(conn)?;
-    let changed = match (remove, status.as_str()) {
-        (true, "live" | "hidden") => crate::posting::set_status(conn, post_id, &status, PostStatus::Removed)?,
-        (false, "hidden") => crate::posting::set_status(conn, post_id, "hidden", PostStatus::Live)?,
-        (false, _) => true,
-        _ => false,
-    };
+    if status == "hidden" {
+        crate::posting::set_status(conn, post_id, "hidden", PostStatus::Live)?;
+    }
+    close_reports(conn, moderator_id, post_id, false)?;
+    crate::site::audit(conn, Some(moderator_id), "keep", "post", post_id, "reports")
+}
+
+/// Closes the open reports on a post with the outcome, and tells each reporter.
+pub(crate) fn close_reports(
+    conn: &mut AnyConnection,
+    moderator_id: i64,
+    post_id: i64,
+    removed: bool,
+) -> QueryResult<()> {
     let reporters: Vec<Option<i64>> = flags::table
         .filter(flags::post_id.eq(post_id))
         .filter(flags::resolved_at.is_null())
         .select(flags::reporter_id)
         .load(conn)?;
-    let outcome = if remove { "removed" } else { "kept" };
+    let outcome = if removed { "removed" } else { "kept" };
     diesel::update(flags::table.filter(flags::post_id.eq(post_id)).filter(flags::resolved_at.is_null()))
         .set((flags::resolved_at.eq(db::now()), flags::resolved_by.eq(moderator_id), flags::outcome.eq(outcome)))
         .execute(conn)?;
@@ -183,7 +196,7 @@ pub fn resolve(conn: &mut AnyConnection, moderator_id: i64, post_id: i64, remove
     diesel::update(posts::table.find(post_id).filter(posts::status.ne(PostStatus::Pending.as_str())))
         .set(posts::urgent.eq(false))
         .execute(conn)?;
-    let message = if remove {
+    let message = if removed {
         "Thank you for your report: a moderator removed the post."
     } else {
         "Thank you for your report: a moderator looked at the post and decided it can stay."
@@ -191,6 +204,5 @@ pub fn resolve(conn: &mut AnyConnection, moderator_id: i64, post_id: i64, remove
     for reporter in reporters.into_iter().flatten() {
         super::actions::notify(conn, reporter, post_id, message)?;
     }
-    crate::site::audit(conn, Some(moderator_id), if remove { "remove" } else { "keep" }, "post", post_id, "reports")?;
-    Ok(changed)
+    Ok(())
 }

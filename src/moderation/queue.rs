@@ -28,6 +28,11 @@ pub struct QueueItem {
 }
 
 impl QueueItem {
+    /// Short enough to show whole in the list.
+    pub fn is_short(&self) -> bool {
+        self.body_md.chars().nth(180).is_none()
+    }
+
     pub fn excerpt(&self) -> String {
         let mut text: String = self.body_md.chars().take(180).collect();
         if self.body_md.chars().count() > 180 {
@@ -118,6 +123,26 @@ pub fn queue(
     query.load(conn)
 }
 
+/// How many held posts wait in the given groups (`None`: all), and how many of them are
+/// urgent, for the moderators' navigation. One grouped count on the `posts_queue` index.
+pub fn waiting(conn: &mut AnyConnection, scope: Option<&[i64]>, is_admin: bool) -> QueryResult<(i64, i64)> {
+    let mut query = posts::table
+        .inner_join(topics::table)
+        .filter(posts::status.eq("pending"))
+        .group_by(posts::urgent)
+        .select((posts::urgent, diesel::dsl::count_star()))
+        .into_boxed();
+    if let Some(ids) = scope {
+        query = query.filter(topics::group_id.eq_any(ids.to_vec()));
+    }
+    if !is_admin {
+        query = query.filter(posts::escalated.eq(false));
+    }
+    let counts: Vec<(bool, i64)> = query.load(conn)?;
+    let urgent = counts.iter().filter(|(u, _)| *u).map(|(_, n)| n).sum();
+    Ok((counts.iter().map(|(_, n)| n).sum(), urgent))
+}
+
 impl QueueItem {
     /// "Being looked at until 14:05" while someone's claim lasts.
     pub fn claim_note(&self) -> Option<String> {
@@ -191,6 +216,8 @@ pub fn segments(body: &str, findings: &[Finding]) -> Vec<Segment> {
     out
 }
 
+diesel::alias!(users as members: MembersAlias);
+
 /// A row of the moderation log.
 #[derive(Debug, Clone, Queryable)]
 pub struct LogRow {
@@ -200,14 +227,35 @@ pub struct LogRow {
     pub target_type: String,
     pub target_id: i64,
     pub detail: String,
+    pub member_id: Option<i64>,
+    pub member: Option<String>,
 }
 
-/// The most recent staff actions, newest first (optionally one action kind only). Group
-/// moderators (`scope` = their groups) see actions on posts and topics of those groups only;
-/// admins (`None`) see everything, including actions on members and the site.
-pub fn log(conn: &mut AnyConnection, action: Option<&str>, scope: Option<&[i64]>) -> QueryResult<Vec<LogRow>> {
+/// What `/mod/log` is narrowed to; every part is optional.
+#[derive(Debug, Clone, Default)]
+pub struct LogFilter {
+    pub action: Option<String>,
+    /// The staff member who acted.
+    pub moderator: Option<i64>,
+    /// The member the action concerns (a post's author, a sanctioned member).
+    pub member: Option<i64>,
+    pub group: Option<i64>,
+    /// From the start of this day…
+    pub from: Option<NaiveDateTime>,
+    /// …to before this instant (the day after the last day asked for).
+    pub until: Option<NaiveDateTime>,
+}
+
+pub const LOG_PAGE: i64 = 100;
+
+/// A page of staff actions, newest first, narrowed by `filter`. Group moderators (`scope` =
+/// their groups) see actions in those groups only; admins (`None`) see everything, including
+/// actions on members and the site. Each filter has an index that matches the ORDER BY.
+/// Returns one row more than a page when there is a next page.
+pub fn log(conn: &mut AnyConnection, filter: &LogFilter, scope: Option<&[i64]>, page: i64) -> QueryResult<Vec<LogRow>> {
     let mut query = audit_log::table
         .left_join(users::table.on(audit_log::actor_id.eq(users::id.nullable())))
+        .left_join(members.on(audit_log::member_id.eq(members.field(users::id).nullable())))
         .order((audit_log::created_at.desc(), audit_log::id.desc()))
         .select((
             audit_log::created_at,
@@ -216,24 +264,45 @@ pub fn log(conn: &mut AnyConnection, action: Option<&str>, scope: Option<&[i64]>
             audit_log::target_type,
             audit_log::target_id,
             audit_log::detail,
+            audit_log::member_id,
+            members.field(users::display_name).nullable(),
         ))
-        .limit(200)
+        .limit(LOG_PAGE + 1)
+        .offset((page.max(1) - 1) * LOG_PAGE)
         .into_boxed();
-    if let Some(action) = action {
-        query = query.filter(audit_log::action.eq(action.to_owned()));
+    if let Some(action) = &filter.action {
+        query = query.filter(audit_log::action.eq(action.clone()));
+    }
+    if let Some(moderator) = filter.moderator {
+        query = query.filter(audit_log::actor_id.eq(moderator));
+    }
+    if let Some(member) = filter.member {
+        query = query.filter(audit_log::member_id.eq(member));
+    }
+    if let Some(group) = filter.group {
+        query = query.filter(audit_log::group_id.eq(group));
+    }
+    if let Some(from) = filter.from {
+        query = query.filter(audit_log::created_at.ge(from));
+    }
+    if let Some(until) = filter.until {
+        query = query.filter(audit_log::created_at.lt(until));
     }
     if let Some(groups) = scope {
-        let posts_in_scope =
-            posts::table.inner_join(topics::table).filter(topics::group_id.eq_any(groups.to_vec())).select(posts::id);
-        let topics_in_scope = topics::table.filter(topics::group_id.eq_any(groups.to_vec())).select(topics::id);
-        query = query.filter(
-            audit_log::target_type
-                .eq("post")
-                .and(audit_log::target_id.eq_any(posts_in_scope))
-                .or(audit_log::target_type.eq("topic").and(audit_log::target_id.eq_any(topics_in_scope))),
-        );
+        query = query.filter(audit_log::group_id.eq_any(groups.to_vec()));
     }
     query.load(conn)
+}
+
+/// The staff who appear in the log's moderator filter: admins and group moderators.
+pub fn staff(conn: &mut AnyConnection) -> QueryResult<Vec<(i64, String)>> {
+    use crate::db::schema::group_members;
+    let moderators = group_members::table.filter(group_members::role.eq("moderator")).select(group_members::user_id);
+    users::table
+        .filter(users::is_admin.eq(true).or(users::id.eq_any(moderators)))
+        .order((users::display_name_key.asc(), users::id.asc()))
+        .select((users::id, users::display_name))
+        .load(conn)
 }
 
 #[cfg(test)]

@@ -502,3 +502,96 @@ pub async fn toggle_rule(
     .await?;
     Ok(see_other("/admin/rules"))
 }
+
+// ---- canned notes for rejections -------------------------------------------------------------
+
+#[derive(Template)]
+#[template(path = "admin/canned_notes.html")]
+struct CannedNotesPage {
+    chrome: Chrome,
+    notes: Vec<crate::moderation::canned::CannedNote>,
+    errors: FormErrors,
+    /// The note whose form `errors` belong to (`None`: the new-note form), and what was typed.
+    editing: Option<i64>,
+    title: String,
+    body: String,
+}
+
+async fn canned_notes_page(
+    ctx: &Ctx,
+    state: &AppState,
+    status: StatusCode,
+    errors: FormErrors,
+    (editing, title, body): (Option<i64>, String, String),
+) -> Result<HttpResponse, AppError> {
+    let notes = db::run(&state.pool, |conn| Ok(crate::moderation::canned::all(conn)?)).await?;
+    render(status, &CannedNotesPage { chrome: ctx.chrome(), notes, errors, editing, title, body })
+}
+
+pub async fn canned_notes(ctx: Ctx, state: web::Data<AppState>) -> Result<HttpResponse, AppError> {
+    ctx.require_admin()?;
+    canned_notes_page(&ctx, &state, StatusCode::OK, FormErrors::default(), (None, String::new(), String::new())).await
+}
+
+#[derive(Deserialize)]
+pub struct CannedNoteForm {
+    #[serde(default)]
+    action: String,
+    #[serde(default)]
+    title: String,
+    #[serde(default)]
+    body: String,
+}
+
+/// Adds (`/admin/canned-notes`), saves or deletes (`/admin/canned-notes/{id}`) a canned note.
+async fn save_canned_note(
+    ctx: Ctx,
+    state: &AppState,
+    note_id: Option<i64>,
+    form: CannedNoteForm,
+) -> Result<HttpResponse, AppError> {
+    use crate::moderation::canned;
+    let admin_id = ctx.require_admin()?.account.id;
+    let delete = form.action == "delete";
+    let mut errors = FormErrors::default();
+    if !delete {
+        for (field, message) in canned::problems(&form.title, &form.body) {
+            errors.add(field, message);
+        }
+    }
+    if !errors.is_empty() {
+        let typed = (note_id, form.title, form.body);
+        return canned_notes_page(&ctx, state, StatusCode::UNPROCESSABLE_ENTITY, errors, typed).await;
+    }
+    db::write(&state.pool, move |conn| {
+        let (id, detail) = match note_id {
+            None => (canned::create(conn, &form.title, &form.body)?, "added"),
+            Some(id) if delete => (id, if canned::delete(conn, id)? { "deleted" } else { "" }),
+            Some(id) => (id, if canned::update(conn, id, &form.title, &form.body)? { "changed" } else { "" }),
+        };
+        if detail.is_empty() {
+            return Err(AppError::NotFound);
+        }
+        crate::site::audit(conn, Some(admin_id), "canned_note", "canned_note", id, detail)?;
+        Ok(())
+    })
+    .await?;
+    Ok(see_other("/admin/canned-notes"))
+}
+
+pub async fn create_canned_note(
+    ctx: Ctx,
+    state: web::Data<AppState>,
+    form: web::Form<CannedNoteForm>,
+) -> Result<HttpResponse, AppError> {
+    save_canned_note(ctx, &state, None, form.into_inner()).await
+}
+
+pub async fn update_canned_note(
+    ctx: Ctx,
+    state: web::Data<AppState>,
+    path: web::Path<String>,
+    form: web::Form<CannedNoteForm>,
+) -> Result<HttpResponse, AppError> {
+    save_canned_note(ctx, &state, Some(id(&path)?), form.into_inner()).await
+}

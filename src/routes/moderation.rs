@@ -71,55 +71,177 @@ struct QueuePage {
     chrome: Chrome,
     items: Vec<QueueItem>,
     reports: Vec<Reported>,
-    notice: Option<&'static str>,
+    notice: Option<String>,
     /// The post just decided, which can be undone for a short while.
     undo: Option<i64>,
+    canned: Vec<moderation::canned::CannedNote>,
+    /// A bulk decision that came back with a problem: what was ticked and typed.
+    errors: FormErrors,
+    picked: Vec<i64>,
+    typed: Typed,
+}
+
+impl QueuePage {
+    fn rules(&self) -> &'static [(&'static str, &'static str)] {
+        &moderation::GROUND_RULES
+    }
+
+    fn fingerprint(&self, item: &QueueItem) -> String {
+        moderation::actions::fingerprint_of(&item.topic_title, &item.body_md)
+    }
 }
 
 #[derive(Deserialize)]
 pub struct NoticeQuery {
     done: Option<String>,
     post: Option<i64>,
+    /// Bulk decisions: how many were decided, and how many were left alone.
+    n: Option<u32>,
+    skipped: Option<u32>,
 }
 
-fn done_notice(code: Option<&str>) -> Option<&'static str> {
-    match code? {
-        "approve" => Some("Approved: the post is live and its author has been told."),
-        "redact" => {
-            Some("Personal information removed and the post approved; its author has been told what was removed.")
+fn done_notice(query: &NoticeQuery) -> Option<String> {
+    let fixed = match query.done.as_deref()? {
+        "approve" => "Approved: the post is live and its author has been told.",
+        "redact" => "Personal information removed and the post approved; its author has been told what was removed.",
+        "edit" => "Your changes are saved and the post approved.",
+        "reject" => "Not approved: its author has been told which ground rule, and can change it and send it again.",
+        "gone" => "Someone else has already decided that post.",
+        "keep" => "Kept: the reports are closed and the members who made them have been told.",
+        "escalate" => "Passed to the admins: it has left your queue.",
+        "undo" => "Undone: the post is waiting again.",
+        "too-late" => "That decision can no longer be undone here (only your own, within ten minutes).",
+        "remove" => "Removed: the post is off the forum and the members who reported it have been told.",
+        bulk @ ("bulk-approve" | "bulk-reject") => {
+            let n = query.n.unwrap_or(0);
+            let what = if bulk == "bulk-approve" { "Approved" } else { "Not approved" };
+            let mut text =
+                format!("{what}: {n} {}; their authors have been told.", if n == 1 { "post" } else { "posts" });
+            match query.skipped.unwrap_or(0) {
+                0 => {}
+                1 => text.push_str(" 1 post was left waiting: it changed, is urgent, or someone else is on it."),
+                k => text.push_str(&format!(
+                    " {k} posts were left waiting: they changed, are urgent, or someone else is on them."
+                )),
+            }
+            return Some(text);
         }
-        "edit" => Some("Your changes are saved and the post approved."),
-        "reject" => {
-            Some("Not approved: its author has been told which ground rule, and can change it and send it again.")
-        }
-        "gone" => Some("Someone else has already decided that post."),
-        "keep" => Some("Kept: the reports are closed and the members who made them have been told."),
-        "escalate" => Some("Passed to the admins: it has left your queue."),
-        "undo" => Some("Undone: the post is waiting again."),
-        "too-late" => Some("That decision can no longer be undone here (only your own, within ten minutes)."),
-        "remove" => Some("Removed: the post is off the forum and the members who reported it have been told."),
-        _ => None,
-    }
+        _ => return None,
+    };
+    Some(fixed.to_owned())
 }
 
-/// `/mod/queue`: held posts in the groups this viewer moderates, urgent first, then oldest.
+/// The queue page: held posts in the groups this viewer moderates, urgent first, then oldest,
+/// and reported live posts.
+async fn queue_page(
+    ctx: &Ctx,
+    state: &AppState,
+    status: StatusCode,
+    notice: Option<String>,
+    undo: Option<i64>,
+    (errors, picked, typed): (FormErrors, Vec<i64>, Typed),
+) -> Result<HttpResponse, AppError> {
+    let scope = ctx.viewer.moderated_groups();
+    let recuse = recusal(ctx);
+    let (items, reports, canned) = db::run(&state.pool, move |conn| {
+        Ok((
+            moderation::queue::queue(conn, scope.as_deref(), None, recuse.0, recuse.1)?,
+            moderation::flags::open_reports(conn, scope.as_deref(), None)?,
+            moderation::canned::all(conn)?,
+        ))
+    })
+    .await?;
+    let page = QueuePage { chrome: ctx.chrome(), items, reports, notice, undo, canned, errors, picked, typed };
+    render(status, &page)
+}
+
+/// `/mod/queue`.
 pub async fn queue(
     ctx: Ctx,
     state: web::Data<AppState>,
     query: web::Query<NoticeQuery>,
 ) -> Result<HttpResponse, AppError> {
     ctx.require_moderator()?;
-    let scope = ctx.viewer.moderated_groups();
-    let recuse = recusal(&ctx);
-    let (items, reports) = db::run(&state.pool, move |conn| {
-        Ok((
-            moderation::queue::queue(conn, scope.as_deref(), None, recuse.0, recuse.1)?,
-            moderation::flags::open_reports(conn, scope.as_deref(), None)?,
-        ))
+    let undo = query.post.filter(|_| matches!(query.done.as_deref(), Some("approve" | "redact" | "edit" | "reject")));
+    let none = (FormErrors::default(), Vec::new(), Typed::default());
+    queue_page(&ctx, &state, StatusCode::OK, done_notice(&query), undo, none).await
+}
+
+/// Approves or rejects the posts ticked on the queue page, each only as the moderator saw it
+/// (its fingerprint travels with the tick), only if it is theirs to decide, and only if nobody
+/// else has claimed it. Urgent posts are never decided in bulk: each needs a person's eyes.
+pub async fn bulk(
+    ctx: Ctx,
+    state: web::Data<AppState>,
+    form: web::Form<Vec<(String, String)>>,
+) -> Result<HttpResponse, AppError> {
+    let moderator_id = ctx.require_moderator()?.account.id;
+    let form = form.into_inner();
+    let field = |name: &str| form.iter().find(|(k, _)| k == name).map(|(_, v)| v.clone()).unwrap_or_default();
+    let picks: Vec<(i64, String)> = form
+        .iter()
+        .filter(|(k, _)| k == "pick")
+        .filter_map(|(_, v)| v.split_once('.').and_then(|(id, seen)| Some((id.parse().ok()?, seen.to_owned()))))
+        .take(200)
+        .collect();
+    let action = field("action");
+    let typed = Typed { rule: field("rule"), note: field("note"), canned: field("canned") };
+    let mut errors = FormErrors::default();
+    if picks.is_empty() {
+        errors.add("pick", "Tick the posts to decide first.");
+    }
+    match action.as_str() {
+        "approve" => {}
+        "reject" if moderation::ground_rule_title(&typed.rule).is_none() => {
+            errors.add("rule", "Choose the ground rule the posts break: their authors will see it.")
+        }
+        "reject" => {}
+        _ => return Err(AppError::BadRequest(format!("unknown action {action}"))),
+    }
+    if !errors.is_empty() {
+        let picked = picks.iter().map(|(id, _)| *id).collect();
+        return queue_page(&ctx, &state, StatusCode::UNPROCESSABLE_ENTITY, None, None, (errors, picked, typed)).await;
+    }
+    let viewer = ctx.viewer.clone();
+    let approve = action == "approve";
+    let (decided, skipped) = db::write(&state.pool, move |conn| {
+        use moderation::actions;
+        let canned = typed.canned.parse::<i64>().ok().map(|id| moderation::canned::find(conn, id)).transpose()?;
+        let note = moderation::canned::compose(canned.flatten().as_ref(), &typed.note);
+        let scope = viewer.moderated_groups();
+        let (mut decided, mut skipped) = (0u32, 0u32);
+        for (post_id, seen) in picks {
+            // The same checks as one decision: in scope (and not the viewer's own appeal),
+            // not urgent, not claimed by someone else, and still the text that was shown.
+            let item =
+                moderation::queue::queue(conn, scope.as_deref(), Some(post_id), moderator_id, viewer.is_admin())?
+                    .into_iter()
+                    .next();
+            let held = actions::held(conn, post_id)?;
+            let decidable = match (&item, &held) {
+                (Some(item), Some(held)) => {
+                    !item.urgent
+                        && viewer.can_moderate(held.group_id)
+                        && actions::fingerprint(held) == seen
+                        && actions::claimed_by_other(conn, moderator_id, post_id)?.is_none()
+                }
+                _ => false,
+            };
+            let done = match held.filter(|_| decidable) {
+                Some(held) if approve => actions::approve_as_seen(conn, moderator_id, &held)?,
+                Some(held) => actions::reject(conn, moderator_id, &held, &typed.rule, note.as_deref())?,
+                None => false,
+            };
+            if done {
+                decided += 1;
+            } else {
+                skipped += 1;
+            }
+        }
+        Ok((decided, skipped))
     })
     .await?;
-    let undo = query.post.filter(|_| matches!(query.done.as_deref(), Some("approve" | "redact" | "edit" | "reject")));
-    html(&QueuePage { chrome: ctx.chrome(), items, reports, notice: done_notice(query.done.as_deref()), undo })
+    Ok(see_other(&format!("/mod/queue?done=bulk-{action}&n={decided}&skipped={skipped}")))
 }
 
 #[derive(Template)]
@@ -138,9 +260,9 @@ struct ItemPage {
     seen: String,
     findings: Vec<moderation::Finding>,
     errors: FormErrors,
-    rule: String,
-    note: String,
+    typed: Typed,
     body: String,
+    canned: Vec<moderation::canned::CannedNote>,
 }
 
 impl ItemPage {
@@ -155,31 +277,45 @@ fn recusal(ctx: &Ctx) -> (i64, bool) {
     (ctx.viewer.user_id().unwrap_or_default(), ctx.viewer.is_admin())
 }
 
-async fn decidable(ctx: &Ctx, state: &AppState, post_id: i64) -> Result<(Held, QueueItem, Option<String>), AppError> {
+/// A held post as the decision page needs it.
+struct Decidable {
+    held: Held,
+    item: QueueItem,
+    /// The text a moderator last saw, if the author has resubmitted since.
+    previous: Option<String>,
+    canned: Vec<moderation::canned::CannedNote>,
+}
+
+async fn decidable(ctx: &Ctx, state: &AppState, post_id: i64) -> Result<Decidable, AppError> {
     let scope = ctx.viewer.moderated_groups();
     let recuse = recusal(ctx);
     let found = db::run(&state.pool, move |conn| {
         let Some(held) = moderation::actions::held(conn, post_id)? else { return Ok(None) };
         let item =
             moderation::queue::queue(conn, scope.as_deref(), Some(post_id), recuse.0, recuse.1)?.into_iter().next();
+        let Some(item) = item else { return Ok(None) };
         let previous = moderation::actions::previous_version(conn, post_id)?;
-        Ok(item.map(|item| (held, item, previous)))
+        let canned = moderation::canned::all(conn)?;
+        Ok(Some(Decidable { held, item, previous, canned }))
     })
     .await?;
     let found = found.ok_or(AppError::NotFound)?;
-    if !ctx.viewer.can_moderate(found.0.group_id) {
+    if !ctx.viewer.can_moderate(found.held.group_id) {
         return Err(AppError::NotFound);
     }
     Ok(found)
 }
 
-fn item_page(
-    ctx: &Ctx,
-    (held, item, previous): (Held, QueueItem, Option<String>),
-    errors: FormErrors,
+/// What the moderator had typed into the decision forms, kept when one comes back.
+#[derive(Default)]
+struct Typed {
     rule: String,
     note: String,
-) -> ItemPage {
+    canned: String,
+}
+
+fn item_page(ctx: &Ctx, found: Decidable, errors: FormErrors, typed: Typed) -> ItemPage {
+    let Decidable { held, item, previous, canned } = found;
     let findings = held.findings();
     let changes = previous.map(|old| moderation::queue::diff_lines(&old, &held.body_md)).unwrap_or_default();
     ItemPage {
@@ -200,15 +336,15 @@ fn item_page(
         findings,
         item,
         errors,
-        rule,
-        note,
+        typed,
+        canned,
     }
 }
 
 pub async fn item(ctx: Ctx, state: web::Data<AppState>, path: web::Path<String>) -> Result<HttpResponse, AppError> {
     ctx.require_moderator()?;
     let found = decidable(&ctx, &state, id(&path)?).await?;
-    html(&item_page(&ctx, found, FormErrors::default(), String::new(), String::new()))
+    html(&item_page(&ctx, found, FormErrors::default(), Typed::default()))
 }
 
 #[derive(Deserialize)]
@@ -218,6 +354,9 @@ pub struct ActionForm {
     rule: String,
     #[serde(default)]
     note: String,
+    /// A canned note's id, sent before `note`.
+    #[serde(default)]
+    canned: String,
     body: Option<String>,
     /// The fingerprint of the text the moderator was shown.
     #[serde(default)]
@@ -233,8 +372,8 @@ pub async fn act(
 ) -> Result<HttpResponse, AppError> {
     let moderator_id = ctx.require_moderator()?.account.id;
     let found = decidable(&ctx, &state, id(&path)?).await?;
-    let ActionForm { action, rule, note, body, seen } = form.into_inner();
-    let post_id = found.0.id;
+    let ActionForm { action, rule, note, canned, body, seen } = form.into_inner();
+    let post_id = found.held.id;
     match action.as_str() {
         "claim" => {
             db::write(&state.pool, move |conn| Ok(moderation::actions::claim(conn, moderator_id, post_id)?)).await?;
@@ -251,7 +390,7 @@ pub async fn act(
         _ => {}
     }
     let mut errors = FormErrors::default();
-    if seen != moderation::actions::fingerprint(&found.0) {
+    if seen != moderation::actions::fingerprint(&found.held) {
         errors.add(
             "rule",
             "The author changed this post while you were reading it. This is the new version: please look again.",
@@ -274,18 +413,20 @@ pub async fn act(
         _ => return Err(AppError::BadRequest(format!("unknown action {action}"))),
     }
     if !errors.is_empty() {
-        return render(StatusCode::UNPROCESSABLE_ENTITY, &item_page(&ctx, found, errors, rule, note));
+        let typed = Typed { rule, note, canned };
+        return render(StatusCode::UNPROCESSABLE_ENTITY, &item_page(&ctx, found, errors, typed));
     }
-    let held = found.0;
+    let chosen = canned.parse::<i64>().ok().and_then(|id| found.canned.into_iter().find(|c| c.id == id));
+    let note = moderation::canned::compose(chosen.as_ref(), &note);
+    let held = found.held;
     let done = action.clone();
     let decided = db::write(&state.pool, move |conn| {
         use moderation::actions;
-        let note = Some(note.trim()).filter(|n| !n.is_empty());
         Ok(match action.as_str() {
             "approve" => actions::approve_as_seen(conn, moderator_id, &held)?,
             "redact" => actions::redact_and_approve(conn, moderator_id, &held)?,
             "edit" => actions::edit_and_approve(conn, moderator_id, &held, body.as_deref().unwrap_or_default())?,
-            _ => actions::reject(conn, moderator_id, &held, &rule, note)?,
+            _ => actions::reject(conn, moderator_id, &held, &rule, note.as_deref())?,
         })
     })
     .await?;
@@ -314,23 +455,144 @@ pub async fn undo(ctx: Ctx, state: web::Data<AppState>, path: web::Path<String>)
 struct LogPage {
     chrome: Chrome,
     rows: Vec<LogRow>,
-    action: String,
+    form: LogQuery,
+    staff: Vec<(i64, String)>,
+    groups: Vec<crate::groups::Group>,
+    errors: FormErrors,
+    page: i64,
+    more: bool,
 }
 
-#[derive(Deserialize)]
+impl LogPage {
+    const ACTIONS: [&'static str; 27] = [
+        "approve",
+        "redact",
+        "edit",
+        "reject",
+        "appeal",
+        "escalate",
+        "undo",
+        "keep",
+        "remove",
+        "restore",
+        "lock",
+        "unlock",
+        "warn",
+        "suspend",
+        "ban",
+        "lift",
+        "note",
+        "approve_join",
+        "decline_join",
+        "create_group",
+        "update_group",
+        "set_moderator_groups",
+        "create_rule",
+        "enable_rule",
+        "disable_rule",
+        "publish_rules",
+        "canned_note",
+    ];
+
+    /// This page's filters as a query string, for the links to other pages.
+    fn link(&self, page: i64) -> String {
+        let f = &self.form;
+        let mut pairs = url::form_urlencoded::Serializer::new(String::new());
+        for (key, value) in [
+            ("action", &f.action),
+            ("moderator", &f.moderator),
+            ("member", &f.member),
+            ("group", &f.group),
+            ("from", &f.from),
+            ("to", &f.to),
+        ] {
+            if !value.is_empty() {
+                pairs.append_pair(key, value);
+            }
+        }
+        pairs.append_pair("page", &page.to_string());
+        format!("/mod/log?{}", pairs.finish())
+    }
+}
+
+#[derive(Deserialize, Default)]
 pub struct LogQuery {
-    action: Option<String>,
+    #[serde(default)]
+    action: String,
+    #[serde(default)]
+    moderator: String,
+    /// A member's display name.
+    #[serde(default)]
+    member: String,
+    #[serde(default)]
+    group: String,
+    /// YYYY-MM-DD, inclusive.
+    #[serde(default)]
+    from: String,
+    #[serde(default)]
+    to: String,
+    page: Option<i64>,
 }
 
-/// `/mod/log`: every moderator and admin action, newest first, optionally of one kind.
+fn day(raw: &str) -> Result<Option<chrono::NaiveDate>, ()> {
+    let raw = raw.trim();
+    if raw.is_empty() {
+        return Ok(None);
+    }
+    chrono::NaiveDate::parse_from_str(raw, "%Y-%m-%d").map(Some).map_err(drop)
+}
+
+/// `/mod/log`: every moderator and admin action, newest first, filtered by moderator, member,
+/// group, action and dates.
 pub async fn log(ctx: Ctx, state: web::Data<AppState>, query: web::Query<LogQuery>) -> Result<HttpResponse, AppError> {
+    use moderation::queue::LogFilter;
     ctx.require_moderator()?;
-    let action = query.into_inner().action.filter(|a| !a.is_empty());
-    let filter = action.clone();
+    let form = query.into_inner();
+    let page = form.page.unwrap_or(1).clamp(1, crate::web::MAX_PAGE);
+    let mut errors = FormErrors::default();
+    let mut filter = LogFilter {
+        action: Some(form.action.clone()).filter(|a| !a.is_empty()),
+        moderator: form.moderator.parse().ok(),
+        group: form.group.parse().ok(),
+        ..LogFilter::default()
+    };
+    match day(&form.from) {
+        Ok(d) => filter.from = d.and_then(|d| d.and_hms_opt(0, 0, 0)),
+        Err(()) => errors.add("from", "Write the date as year-month-day, for example 2026-11-01."),
+    }
+    match day(&form.to) {
+        Ok(d) => filter.until = d.and_then(|d| d.succ_opt()).and_then(|d| d.and_hms_opt(0, 0, 0)),
+        Err(()) => errors.add("to", "Write the date as year-month-day, for example 2026-11-30."),
+    }
     let scope = ctx.viewer.moderated_groups();
-    let rows = db::run(&state.pool, move |conn| Ok(moderation::queue::log(conn, filter.as_deref(), scope.as_deref())?))
-        .await?;
-    html(&LogPage { chrome: ctx.chrome(), rows, action: action.unwrap_or_default() })
+    let member_key =
+        Some(form.member.split_whitespace().collect::<Vec<_>>().join(" ").to_lowercase()).filter(|k| !k.is_empty());
+    let (rows, staff, groups, member_found) = db::run(&state.pool, move |conn| {
+        use crate::db::schema::users;
+        use diesel::prelude::*;
+        let mut member_found = true;
+        if let Some(key) = member_key {
+            let id: Option<i64> =
+                users::table.filter(users::display_name_key.eq(key)).select(users::id).first(conn).optional()?;
+            member_found = id.is_some();
+            filter.member = Some(id.unwrap_or(-1));
+        }
+        let mut groups = crate::groups::all(conn)?;
+        if let Some(ids) = &scope {
+            groups.retain(|g| ids.contains(&g.id));
+        }
+        let rows = moderation::queue::log(conn, &filter, scope.as_deref(), page)?;
+        Ok((rows, moderation::queue::staff(conn)?, groups, member_found))
+    })
+    .await?;
+    if !member_found {
+        errors.add("member", "No member has that display name.");
+    }
+    let more = rows.len() as i64 > moderation::queue::LOG_PAGE;
+    let mut rows = rows;
+    rows.truncate(moderation::queue::LOG_PAGE as usize);
+    let status = if errors.is_empty() { StatusCode::OK } else { StatusCode::UNPROCESSABLE_ENTITY };
+    render(status, &LogPage { chrome: ctx.chrome(), rows, form, staff, groups, errors, page, more })
 }
 
 // ---- reported live posts -------------------------------------------------------------------
@@ -340,44 +602,174 @@ pub async fn log(ctx: Ctx, state: web::Data<AppState>, query: web::Query<LogQuer
 struct ReportPage {
     chrome: Chrome,
     item: Reported,
+    canned: Vec<moderation::canned::CannedNote>,
+    errors: FormErrors,
+    typed: Typed,
 }
 
-async fn reported(ctx: &Ctx, state: &AppState, post_id: i64) -> Result<Reported, AppError> {
+impl ReportPage {
+    fn rules(&self) -> &'static [(&'static str, &'static str)] {
+        &moderation::GROUND_RULES
+    }
+}
+
+async fn reported(ctx: &Ctx, state: &AppState, post_id: i64) -> Result<ReportPage, AppError> {
     let scope = ctx.viewer.moderated_groups();
     let found = db::run(&state.pool, move |conn| {
-        Ok(moderation::flags::open_reports(conn, scope.as_deref(), Some(post_id))?.into_iter().next())
+        let item = moderation::flags::open_reports(conn, scope.as_deref(), Some(post_id))?.into_iter().next();
+        Ok(item.map(|item| (item, moderation::canned::all(conn))))
     })
     .await?;
-    let item = found.ok_or(AppError::NotFound)?;
+    let (item, canned) = found.ok_or(AppError::NotFound)?;
     if !ctx.viewer.can_moderate(item.group_id) {
         return Err(AppError::NotFound);
     }
-    Ok(item)
+    Ok(ReportPage {
+        chrome: ctx.chrome(),
+        item,
+        canned: canned?,
+        errors: FormErrors::default(),
+        typed: Typed::default(),
+    })
 }
 
 pub async fn report(ctx: Ctx, state: web::Data<AppState>, path: web::Path<String>) -> Result<HttpResponse, AppError> {
     ctx.require_moderator()?;
-    let item = reported(&ctx, &state, id(&path)?).await?;
-    html(&ReportPage { chrome: ctx.chrome(), item })
+    html(&reported(&ctx, &state, id(&path)?).await?)
 }
 
-/// Keep the reported post (restoring it if members' reports hid it) or remove it.
+#[derive(Deserialize)]
+pub struct RemovalForm {
+    #[serde(default)]
+    decision: String,
+    #[serde(default)]
+    rule: String,
+    #[serde(default)]
+    note: String,
+    #[serde(default)]
+    canned: String,
+}
+
+impl RemovalForm {
+    /// The ground rule and the author's note, or what is wrong with them.
+    fn reasons(
+        self,
+        canned: &[moderation::canned::CannedNote],
+    ) -> Result<(String, Option<String>), (FormErrors, Typed)> {
+        if moderation::ground_rule_title(&self.rule).is_none() {
+            let mut errors = FormErrors::default();
+            errors.add("rule", "Choose the ground rule the post breaks: its author will see it.");
+            return Err((errors, Typed { rule: self.rule, note: self.note, canned: self.canned }));
+        }
+        let chosen = self.canned.parse::<i64>().ok().and_then(|id| canned.iter().find(|c| c.id == id));
+        Ok((self.rule, moderation::canned::compose(chosen, &self.note)))
+    }
+}
+
+/// Keep the reported post (restoring it if members' reports hid it) or remove it under a
+/// ground rule.
 pub async fn decide_report(
     ctx: Ctx,
     state: web::Data<AppState>,
     path: web::Path<String>,
-    form: web::Form<DecisionForm>,
+    form: web::Form<RemovalForm>,
 ) -> Result<HttpResponse, AppError> {
     let moderator_id = ctx.require_moderator()?.account.id;
-    let item = reported(&ctx, &state, id(&path)?).await?;
-    let remove = match form.decision.as_str() {
-        "remove" => true,
-        "keep" => false,
-        _ => return Err(AppError::BadRequest("unknown decision".into())),
-    };
-    let post_id = item.post_id;
-    db::write(&state.pool, move |conn| Ok(moderation::flags::resolve(conn, moderator_id, post_id, remove)?)).await?;
-    Ok(see_other(&format!("/mod/queue?done={}", if remove { "remove" } else { "keep" })))
+    let mut page = reported(&ctx, &state, id(&path)?).await?;
+    let post_id = page.item.post_id;
+    let form = form.into_inner();
+    match form.decision.as_str() {
+        "keep" => {
+            db::write(&state.pool, move |conn| Ok(moderation::flags::keep(conn, moderator_id, post_id)?)).await?;
+            Ok(see_other("/mod/queue?done=keep"))
+        }
+        "remove" => match form.reasons(&page.canned) {
+            Ok((rule, note)) => {
+                db::write(&state.pool, move |conn| {
+                    Ok(moderation::actions::remove(conn, moderator_id, post_id, &rule, note.as_deref())?)
+                })
+                .await?;
+                Ok(see_other("/mod/queue?done=remove"))
+            }
+            Err((errors, typed)) => {
+                (page.errors, page.typed) = (errors, typed);
+                render(StatusCode::UNPROCESSABLE_ENTITY, &page)
+            }
+        },
+        _ => Err(AppError::BadRequest("unknown decision".into())),
+    }
+}
+
+// ---- removing and restoring live posts -------------------------------------------------------
+
+#[derive(Template)]
+#[template(path = "mod/remove.html")]
+struct RemovePage {
+    chrome: Chrome,
+    post: crate::posting::Post,
+    topic: crate::posting::Topic,
+    canned: Vec<moderation::canned::CannedNote>,
+    errors: FormErrors,
+    typed: Typed,
+}
+
+impl RemovePage {
+    fn rules(&self) -> &'static [(&'static str, &'static str)] {
+        &moderation::GROUND_RULES
+    }
+}
+
+/// A post in a group the viewer moderates (404 otherwise), with the canned notes.
+async fn moderated_post(ctx: &Ctx, state: &AppState, post_id: i64) -> Result<RemovePage, AppError> {
+    let (post, topic, group) = crate::routes::posts::post_in_context(state, post_id).await?;
+    if !ctx.viewer.can_moderate(group.id) {
+        return Err(AppError::NotFound);
+    }
+    let canned = db::run(&state.pool, |conn| Ok(moderation::canned::all(conn)?)).await?;
+    Ok(RemovePage { chrome: ctx.chrome(), post, topic, canned, errors: FormErrors::default(), typed: Typed::default() })
+}
+
+/// `/p/{id}/remove`: why a live post is being taken down.
+pub async fn remove_form(
+    ctx: Ctx,
+    state: web::Data<AppState>,
+    path: web::Path<String>,
+) -> Result<HttpResponse, AppError> {
+    ctx.require_moderator()?;
+    html(&moderated_post(&ctx, &state, id(&path)?).await?)
+}
+
+pub async fn remove(
+    ctx: Ctx,
+    state: web::Data<AppState>,
+    path: web::Path<String>,
+    form: web::Form<RemovalForm>,
+) -> Result<HttpResponse, AppError> {
+    let moderator_id = ctx.require_moderator()?.account.id;
+    let mut page = moderated_post(&ctx, &state, id(&path)?).await?;
+    let (post_id, topic_id) = (page.post.id, page.topic.id);
+    match form.into_inner().reasons(&page.canned) {
+        Ok((rule, note)) => {
+            db::write(&state.pool, move |conn| {
+                Ok(moderation::actions::remove(conn, moderator_id, post_id, &rule, note.as_deref())?)
+            })
+            .await?;
+            Ok(see_other(&format!("/t/{topic_id}")))
+        }
+        Err((errors, typed)) => {
+            (page.errors, page.typed) = (errors, typed);
+            render(StatusCode::UNPROCESSABLE_ENTITY, &page)
+        }
+    }
+}
+
+/// Puts a removed post back (from its page of versions).
+pub async fn restore(ctx: Ctx, state: web::Data<AppState>, path: web::Path<String>) -> Result<HttpResponse, AppError> {
+    let moderator_id = ctx.require_moderator()?.account.id;
+    let page = moderated_post(&ctx, &state, id(&path)?).await?;
+    let post_id = page.post.id;
+    db::write(&state.pool, move |conn| Ok(moderation::actions::restore(conn, moderator_id, post_id)?)).await?;
+    Ok(see_other(&format!("/p/{post_id}/history")))
 }
 
 // ---- members: sanctions and notes ----------------------------------------------------------

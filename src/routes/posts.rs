@@ -173,8 +173,15 @@ pub async fn reply(
         return topic_response(&ctx, &state, topic, group, last, reply).await;
     }
     let held = (decision.outcome != Outcome::Live).then(|| decision.clone());
-    let post_id =
-        db::write(&state.pool, move |conn| Ok(posting::reply(conn, account.id, topic_id, &body, &decision)?)).await?;
+    let base_url = state.config.base_url.clone();
+    let post_id = db::write(&state.pool, move |conn| {
+        let post_id = posting::reply(conn, account.id, topic_id, &body, &decision)?;
+        if decision.urgency.is_some() {
+            moderation::actions::alert_urgent(conn, post_id, &base_url)?;
+        }
+        Ok(post_id)
+    })
+    .await?;
     if let Some(decision) = held {
         return held_page(&ctx, &decision, topic_id);
     }
@@ -333,9 +340,15 @@ pub async fn edit(
     }
     let (post_id, topic_id) = (post.id, topic.id);
     let held = (decision.outcome != Outcome::Live || post.status == "rejected").then(|| decision.clone());
+    let base_url = state.config.base_url.clone();
     let saved = db::write(&state.pool, move |conn| {
         let title = title.as_deref().map(str::trim);
-        Ok(posting::edit(conn, account.id, post_id, title, &body, &decision)?)
+        let was_urgent = moderation::flags::is_urgent(conn, post_id)?;
+        let saved = posting::edit(conn, account.id, post_id, title, &body, &decision)?;
+        if saved && decision.urgency.is_some() && !was_urgent {
+            moderation::actions::alert_urgent(conn, post_id, &base_url)?;
+        }
+        Ok(saved)
     })
     .await?;
     if !saved {
@@ -379,6 +392,8 @@ pub async fn delete(ctx: Ctx, state: web::Data<AppState>, path: web::Path<String
 struct HistoryPage {
     chrome: Chrome,
     topic: Topic,
+    post_id: i64,
+    status: String,
     current: String,
     revisions: Vec<Revision>,
 }
@@ -396,7 +411,15 @@ pub async fn history(ctx: Ctx, state: web::Data<AppState>, path: web::Path<Strin
     if !ctx.viewer.can_moderate(topic.group_id) {
         return Err(AppError::NotFound);
     }
-    html(&HistoryPage { chrome: ctx.chrome(), topic, current: post.body_md, revisions })
+    let page = HistoryPage {
+        chrome: ctx.chrome(),
+        topic,
+        post_id: post.id,
+        status: post.status,
+        current: post.body_md,
+        revisions,
+    };
+    html(&page)
 }
 
 #[derive(Template)]
@@ -491,8 +514,14 @@ pub async fn flag(
         return render(StatusCode::UNPROCESSABLE_ENTITY, &page);
     }
     let safety = reason == "safety";
+    let base_url = state.config.base_url.clone();
     db::write(&state.pool, move |conn| {
-        Ok(moderation::flags::raise(conn, post_id, Some(reporter), &reason, note.trim())?)
+        let was_urgent = moderation::flags::is_urgent(conn, post_id)?;
+        moderation::flags::raise(conn, post_id, Some(reporter), &reason, note.trim())?;
+        if safety && !was_urgent {
+            moderation::actions::alert_urgent(conn, post_id, &base_url)?;
+        }
+        Ok(())
     })
     .await?;
     let mut paragraphs = vec![

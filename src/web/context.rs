@@ -1,5 +1,5 @@
 //! `Ctx`: who is asking, plus the CSRF token for the forms on the page. Every page handler takes
-//! one; it costs one pooled connection and two small indexed queries for signed-in viewers, none
+//! one; it costs one pooled connection and three small indexed queries for signed-in viewers (four for moderators), none
 //! for anonymous ones.
 
 use std::future::Future;
@@ -23,6 +23,8 @@ pub struct Ctx {
     pub csrf: String,
     /// The ground rules' current version (0 before any are published).
     pub rules_version: i32,
+    /// For moderators: held posts waiting in their groups, and how many of those are urgent.
+    pub waiting: Option<(i64, i64)>,
 }
 
 /// The parts of every page that depend on the viewer (header, navigation, form tokens).
@@ -32,6 +34,7 @@ pub struct Chrome {
     pub user: Option<ChromeUser>,
     pub site_name: &'static str,
     pub css: &'static str,
+    pub script: &'static str,
 }
 
 #[derive(Debug, Clone)]
@@ -40,6 +43,8 @@ pub struct ChromeUser {
     pub is_admin: bool,
     pub is_moderator: bool,
     pub verified: bool,
+    /// Held posts waiting for this moderator, and how many are urgent.
+    pub waiting: (i64, i64),
 }
 
 impl Ctx {
@@ -51,9 +56,11 @@ impl Ctx {
                 is_admin: a.is_admin,
                 is_moderator: self.viewer.is_moderator(),
                 verified: a.email_verified_at.is_some(),
+                waiting: self.waiting.unwrap_or_default(),
             }),
             site_name: super::SITE_NAME,
             css: super::assets::stylesheet_path(),
+            script: super::assets::script_path(),
         }
     }
 
@@ -102,16 +109,26 @@ impl FromRequest for Ctx {
                 .clone();
             let csrf = req.extensions().get::<CsrfToken>().map(|t| t.0.clone()).unwrap_or_default();
             let token = req.cookie(state.session_cookie()).map(|c| c.value().to_owned());
-            let (signed_in, rules_version) = crate::db::run(&state.pool, move |conn| {
+            let (signed_in, rules_version, waiting) = crate::db::run(&state.pool, move |conn| {
                 let rules_version = crate::site::current_rules_version(conn)?;
                 let Some(token) = token else {
-                    return Ok((None, rules_version));
+                    return Ok((None, rules_version, None));
                 };
                 let Some((session_id, account)) = crate::accounts::resume_session(conn, &token)? else {
-                    return Ok((None, rules_version));
+                    return Ok((None, rules_version, None));
                 };
                 let memberships = crate::groups::memberships_of(conn, account.id)?;
-                Ok((Some(SignedIn { session_id, account, memberships }), rules_version))
+                let viewer = Viewer { signed_in: Some(SignedIn { session_id, account, memberships }) };
+                let waiting = if viewer.is_moderator() {
+                    Some(crate::moderation::queue::waiting(
+                        conn,
+                        viewer.moderated_groups().as_deref(),
+                        viewer.is_admin(),
+                    )?)
+                } else {
+                    None
+                };
+                Ok((viewer.signed_in, rules_version, waiting))
             })
             .await?;
             let needs_rules = signed_in.as_ref().is_some_and(|s| s.account.rules_version.unwrap_or(0) < rules_version);
@@ -122,7 +139,7 @@ impl FromRequest for Ctx {
                     if req.method() == actix_web::http::Method::GET { req.uri().to_string() } else { "/".into() };
                 return Err(AppError::Redirect(format!("/rules?next={}", crate::web::urlencode(&back))));
             }
-            let ctx = Ctx { viewer: Viewer { signed_in }, csrf, rules_version };
+            let ctx = Ctx { viewer: Viewer { signed_in }, csrf, rules_version, waiting };
             req.extensions_mut().insert(ctx.clone());
             Ok(ctx)
         })

@@ -50,6 +50,7 @@ pub fn error_page(status: StatusCode, error: &AppError) -> HttpResponse {
             user: None,
             site_name: super::SITE_NAME,
             css: super::assets::stylesheet_path(),
+            script: super::assets::script_path(),
         },
         heading,
         message: message.to_owned(),

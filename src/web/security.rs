@@ -78,11 +78,12 @@ pub async fn guard(
             header::HeaderValue::from_static("max-age=31536000; includeSubDomains"),
         );
     }
-    if signed_in || !headers.contains_key(header::CACHE_CONTROL) {
-        // Pages for signed-in members must never be kept by a shared or back-button cache;
-        // anonymous pages carry a per-visitor cookie, so they are private too.
+    // Pages for signed-in members must never be kept by a shared or back-button cache;
+    // anonymous pages carry a per-visitor cookie, so they are private too. Content-hashed
+    // static files are the same for everyone and keep their year-long caching.
+    if !res.request().path().starts_with("/static/") {
         let value = if signed_in { "no-store" } else { "private, no-cache" };
-        if signed_in || !res.request().path().starts_with("/static/") {
+        if signed_in || !res.headers().contains_key(header::CACHE_CONTROL) {
             res.headers_mut().insert(header::CACHE_CONTROL, header::HeaderValue::from_static(value));
         }
     }

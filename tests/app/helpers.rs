@@ -239,6 +239,21 @@ impl TestApp {
         (client, email)
     }
 
+    /// Registers a member and has `admin` appoint them moderator of the group named `group`
+    /// (its display name, e.g. "Hub"). Returns the client, email and account id.
+    pub fn moderator(&self, admin: &Client, name: &str, group: &str) -> (Client, String, String) {
+        let (client, email) = self.member(name);
+        let id = id_in_link_before(&admin.get("/admin/members").body, "/admin/members/", name);
+        let group_id = id_in_link_before(
+            &admin.get("/admin/groups").body,
+            "/admin/groups/",
+            &format!("<span class=\"visually-hidden\"> {group}<"),
+        );
+        let done = admin.post(&format!("/admin/members/{id}"), &[("moderates", &group_id)]);
+        assert_eq!(done.status, 303, "{}", done.body);
+        (client, email, id)
+    }
+
     /// Registers a member, confirms their email from the sent mail, and signs them in.
     pub fn member(&self, name: &str) -> (Client, String) {
         let email = format!("{}@example.org", name.to_lowercase().replace(' ', "."));

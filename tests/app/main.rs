@@ -9,5 +9,6 @@ mod check;
 mod groups;
 mod moderation;
 mod posting;
+mod queue_tools;
 mod security;
 mod storage;

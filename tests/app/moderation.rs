@@ -282,7 +282,7 @@ fn a_worry_about_safety_is_urgent_and_a_removed_post_is_gone() {
     page.assert_contains("goes to the top of the moderators");
     let (admin, _) = app.admin("On Call");
     admin.get("/mod/queue").assert_contains("Urgent: worried about someone");
-    let removed = admin.post(&format!("/mod/reports/{post}"), &[("decision", "remove")]);
+    let removed = admin.post(&format!("/mod/reports/{post}"), &[("decision", "remove"), ("rule", "be-respectful")]);
     assert_eq!(removed.location(), "/mod/queue?done=remove");
     assert_eq!(app.client().get(&format!("/t/{topic}")).status, 404);
     admin.get("/mod/log?action=remove").assert_contains("<td>remove</td>");
@@ -365,6 +365,11 @@ fn flood_control_slows_newcomers_and_catches_duplicates_but_keeps_their_text() {
     assert_eq!(flood.status, 422);
     flood.assert_contains("You are posting very quickly");
     flood.assert_contains("Four, too soon.");
+    // Changing a post is not posting again: personal details can always be taken out.
+    let page = member.get(&format!("/t/{topic}"));
+    let three = crate::helpers::id_in_link_before(&page.body, "id=\"p", "Three.");
+    let edited = member.post(&format!("/p/{three}/edit"), &[("body", "Three, edited.")]);
+    assert_eq!(edited.status, 303, "{}", edited.body);
 }
 
 #[test]
