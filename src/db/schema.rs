@@ -129,6 +129,7 @@ diesel::table! {
         claimed_by -> Nullable<BigInt>,
         claimed_until -> Nullable<Timestamp>,
         escalated -> Bool,
+        before_decision -> Nullable<Text>,
     }
 }
 

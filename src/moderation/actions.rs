@@ -28,10 +28,49 @@ impl Held {
     }
 }
 
+/// What a decision on a held post may change, kept with the post so the deciding moderator
+/// can undo it exactly: the text and title (redact and edit change them), the findings, the
+/// urgency and an appeal.
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+pub struct Before {
+    body_md: String,
+    /// The topic's title, for an opening post.
+    title: Option<String>,
+    findings: String,
+    urgent: bool,
+    urgent_kind: Option<String>,
+    appealed: bool,
+}
+
 /// Inside the deciding transaction: the post still waits, with the text the moderator saw
-/// (an author's edit meanwhile, or another moderator's decision, stops the action).
-fn still_waiting(conn: &mut AnyConnection, seen: &Held) -> QueryResult<bool> {
-    Ok(held(conn, seen.id)?.is_some_and(|now| now.body_md == seen.body_md))
+/// (an author's edit meanwhile, or another moderator's decision, stops the action). Returns
+/// what the decision may change, for undo.
+fn begin_decision(conn: &mut AnyConnection, seen: &Held) -> QueryResult<Option<Before>> {
+    if !held(conn, seen.id)?.is_some_and(|now| now.body_md == seen.body_md) {
+        return Ok(None);
+    }
+    let (body_md, findings, urgent, urgent_kind, appealed, is_opening, title): (
+        String,
+        String,
+        bool,
+        Option<String>,
+        bool,
+        bool,
+        String,
+    ) = posts::table
+        .inner_join(topics::table)
+        .filter(posts::id.eq(seen.id))
+        .select((
+            posts::body_md,
+            posts::findings,
+            posts::urgent,
+            posts::urgent_kind,
+            posts::appealed,
+            posts::is_opening,
+            topics::title,
+        ))
+        .first(conn)?;
+    Ok(Some(Before { body_md, title: is_opening.then_some(title), findings, urgent, urgent_kind, appealed }))
 }
 
 /// A short fingerprint of a held post's text, carried by the decision forms.
@@ -81,13 +120,17 @@ pub(crate) fn notify(
         .map(drop)
 }
 
+/// Records who decided and why. `before` is what undo restores (`None`: the decision cannot
+/// be undone, e.g. removing or restoring a live post).
 fn record_decision(
     conn: &mut AnyConnection,
     post_id: i64,
     moderator_id: i64,
     rule: Option<&str>,
     note: Option<&str>,
+    before: Option<&Before>,
 ) -> QueryResult<()> {
+    let before = before.map(|b| serde_json::to_string(b).unwrap_or_default());
     diesel::update(posts::table.find(post_id))
         .set((
             posts::decided_by.eq(moderator_id),
@@ -97,6 +140,7 @@ fn record_decision(
             posts::urgent.eq(false),
             posts::claimed_by.eq(None::<i64>),
             posts::claimed_until.eq(None::<chrono::NaiveDateTime>),
+            posts::before_decision.eq(before),
         ))
         .execute(conn)
         .map(drop)
@@ -104,14 +148,12 @@ fn record_decision(
 
 /// Approves the post as the moderator saw it: false if it changed or was decided meanwhile.
 pub fn approve_as_seen(conn: &mut AnyConnection, moderator_id: i64, post: &Held) -> QueryResult<bool> {
-    if !still_waiting(conn, post)? {
-        return Ok(false);
-    }
-    approve(conn, moderator_id, post)
+    let Some(before) = begin_decision(conn, post)? else { return Ok(false) };
+    approve(conn, moderator_id, post, &before)
 }
 
 /// Puts a held post live. Returns false if it was no longer waiting.
-pub fn approve(conn: &mut AnyConnection, moderator_id: i64, post: &Held) -> QueryResult<bool> {
+fn approve(conn: &mut AnyConnection, moderator_id: i64, post: &Held, before: &Before) -> QueryResult<bool> {
     let appealed: bool = posts::table.find(post.id).select(posts::appealed).first(conn)?;
     if !crate::posting::set_status(conn, post.id, PostStatus::Pending.as_str(), PostStatus::Live)? {
         return Ok(false);
@@ -123,7 +165,7 @@ pub fn approve(conn: &mut AnyConnection, moderator_id: i64, post: &Held) -> Quer
             .set(users::rejected_posts.eq(users::rejected_posts - 1))
             .execute(conn)?;
     }
-    record_decision(conn, post.id, moderator_id, None, None)?;
+    record_decision(conn, post.id, moderator_id, None, None, Some(before))?;
     diesel::update(users::table.find(post.author_id))
         .set(users::approved_posts.eq(users::approved_posts + 1))
         .execute(conn)?;
@@ -146,13 +188,11 @@ pub fn reject(
     rule: &str,
     note: Option<&str>,
 ) -> QueryResult<bool> {
-    if !still_waiting(conn, post)? {
-        return Ok(false);
-    }
+    let Some(before) = begin_decision(conn, post)? else { return Ok(false) };
     if !crate::posting::set_status(conn, post.id, PostStatus::Pending.as_str(), PostStatus::Rejected)? {
         return Ok(false);
     }
-    record_decision(conn, post.id, moderator_id, Some(rule), note)?;
+    record_decision(conn, post.id, moderator_id, Some(rule), note, Some(&before))?;
     diesel::update(users::table.find(post.author_id))
         .set(users::rejected_posts.eq(users::rejected_posts + 1))
         .execute(conn)?;
@@ -192,7 +232,7 @@ pub fn remove(
     {
         return Ok(false);
     }
-    record_decision(conn, post_id, moderator_id, Some(rule), note)?;
+    record_decision(conn, post_id, moderator_id, Some(rule), note, None)?;
     super::flags::close_reports(conn, moderator_id, post_id, true)?;
     let rule_title = super::ground_rule_title(rule).unwrap_or(rule);
     let mut message = format!("A moderator removed your post in “{title}”. Ground rule: {rule_title}.");
@@ -214,7 +254,7 @@ pub fn restore(conn: &mut AnyConnection, moderator_id: i64, post_id: i64) -> Que
         .filter(posts::id.eq(post_id))
         .select((posts::author_id, topics::title))
         .first(conn)?;
-    record_decision(conn, post_id, moderator_id, None, None)?;
+    record_decision(conn, post_id, moderator_id, None, None, None)?;
     notify(conn, author_id, post_id, &format!("A moderator restored your post in “{title}”: it is live again."))?;
     crate::site::audit(conn, Some(moderator_id), "restore", "post", post_id, "")?;
     Ok(true)
@@ -275,9 +315,7 @@ fn replace_text(conn: &mut AnyConnection, moderator_id: i64, post: &Held, body: 
 /// One action: removes the flagged personal information (from the body and, for an opening
 /// post, the title), approves, and tells the author what was removed.
 pub fn redact_and_approve(conn: &mut AnyConnection, moderator_id: i64, post: &Held) -> QueryResult<bool> {
-    if !still_waiting(conn, post)? {
-        return Ok(false);
-    }
+    let Some(before) = begin_decision(conn, post)? else { return Ok(false) };
     let findings = post.findings();
     let (body_findings, title_findings): (Vec<Finding>, Vec<Finding>) = findings.into_iter().partition(|f| !f.in_title);
     let (body, mut removed) = redact(&post.body_md, &body_findings);
@@ -287,7 +325,7 @@ pub fn redact_and_approve(conn: &mut AnyConnection, moderator_id: i64, post: &He
         removed.extend(from_title);
     }
     replace_text(conn, moderator_id, post, &body)?;
-    if !approve(conn, moderator_id, post)? {
+    if !approve(conn, moderator_id, post, &before)? {
         return Ok(false);
     }
     let mut what: Vec<String> = removed;
@@ -308,11 +346,9 @@ pub fn redact_and_approve(conn: &mut AnyConnection, moderator_id: i64, post: &He
 
 /// Approves the post with the moderator's changes to its text.
 pub fn edit_and_approve(conn: &mut AnyConnection, moderator_id: i64, post: &Held, body: &str) -> QueryResult<bool> {
-    if !still_waiting(conn, post)? {
-        return Ok(false);
-    }
+    let Some(before) = begin_decision(conn, post)? else { return Ok(false) };
     replace_text(conn, moderator_id, post, body)?;
-    if !approve(conn, moderator_id, post)? {
+    if !approve(conn, moderator_id, post, &before)? {
         return Ok(false);
     }
     crate::site::audit(conn, Some(moderator_id), "edit", "post", post.id, "")?;
@@ -507,15 +543,28 @@ pub fn escalate(conn: &mut AnyConnection, moderator_id: i64, post_id: i64, note:
 /// Takes back a moderator's own approval or rejection within the undo window: the post waits
 /// again, the author's standing is restored and they are told.
 pub fn undo(conn: &mut AnyConnection, moderator_id: i64, post_id: i64) -> QueryResult<bool> {
-    type Row = (String, Option<i64>, Option<chrono::NaiveDateTime>, i64, Option<String>);
-    let (status, decided_by, decided_at, author_id, rule): Row = posts::table
+    type Row =
+        (String, Option<i64>, Option<chrono::NaiveDateTime>, Option<chrono::NaiveDateTime>, i64, i64, Option<String>);
+    let (status, decided_by, decided_at, edited_at, author_id, topic_id, before): Row = posts::table
         .find(post_id)
-        .select((posts::status, posts::decided_by, posts::decided_at, posts::author_id, posts::decision_rule))
+        .select((
+            posts::status,
+            posts::decided_by,
+            posts::decided_at,
+            posts::edited_at,
+            posts::author_id,
+            posts::topic_id,
+            posts::before_decision,
+        ))
         .first(conn)?;
+    let Some(before) = before.and_then(|b| serde_json::from_str::<Before>(&b).ok()) else { return Ok(false) };
     let recent = decided_at.is_some_and(|at| db::now() - at <= UNDO_WINDOW);
-    // The decision must still stand as made: approved (no rule) and live, or rejected.
-    let stands = matches!((status.as_str(), rule.is_some()), ("live", false) | ("rejected", true));
-    if decided_by != Some(moderator_id) || !recent || !stands {
+    // Nobody has changed the post since the decision (a moderator's edit is part of it).
+    let untouched = match (edited_at, decided_at) {
+        (Some(edited), Some(decided)) => edited <= decided,
+        _ => true,
+    };
+    if decided_by != Some(moderator_id) || !recent || !untouched || !matches!(status.as_str(), "live" | "rejected") {
         return Ok(false);
     }
     if !crate::posting::set_status(conn, post_id, &status, PostStatus::Pending)? {
@@ -525,17 +574,45 @@ pub fn undo(conn: &mut AnyConnection, moderator_id: i64, post_id: i64) -> QueryR
         diesel::update(users::table.find(author_id))
             .set(users::approved_posts.eq(users::approved_posts - 1))
             .execute(conn)?;
-    } else {
+    }
+    // An approved appeal had taken a rejection off the author's record; a rejection added one.
+    if status == "rejected" || before.appealed {
+        let delta = if status == "rejected" { -1 } else { 1 };
         diesel::update(users::table.find(author_id))
-            .set(users::rejected_posts.eq(users::rejected_posts - 1))
+            .set(users::rejected_posts.eq(users::rejected_posts + delta))
             .execute(conn)?;
+    }
+    let current_body: String = posts::table.find(post_id).select(posts::body_md).first(conn)?;
+    if current_body != before.body_md {
+        // A redaction or edit: the text goes back, and the version it kept is not needed.
+        let kept = post_revisions::table
+            .filter(post_revisions::post_id.eq(post_id))
+            .filter(post_revisions::editor_id.eq(moderator_id))
+            .filter(post_revisions::body_md.eq(&before.body_md))
+            .order(post_revisions::id.desc())
+            .select(post_revisions::id)
+            .first::<i64>(conn)
+            .optional()?;
+        if let Some(id) = kept {
+            diesel::delete(post_revisions::table.find(id)).execute(conn)?;
+        }
+    }
+    if let Some(title) = &before.title {
+        diesel::update(topics::table.find(topic_id)).set(topics::title.eq(title)).execute(conn)?;
     }
     diesel::update(posts::table.find(post_id))
         .set((
+            posts::body_md.eq(&before.body_md),
+            posts::body_html.eq(crate::markdown::render(&before.body_md)),
+            posts::findings.eq(&before.findings),
+            posts::urgent.eq(before.urgent),
+            posts::urgent_kind.eq(&before.urgent_kind),
+            posts::appealed.eq(before.appealed),
             posts::decided_by.eq(None::<i64>),
             posts::decided_at.eq(None::<chrono::NaiveDateTime>),
             posts::decision_rule.eq(None::<String>),
             posts::decision_note.eq(None::<String>),
+            posts::before_decision.eq(None::<String>),
         ))
         .execute(conn)?;
     notify(

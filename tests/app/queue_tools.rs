@@ -285,3 +285,29 @@ fn keyboard_shortcuts_come_from_a_cached_script_the_policy_allows() {
     // Shortcuts can be turned off (WCAG 2.1.4), and the list says which keys do what.
     queue.assert_contains("data-shortcuts-toggle");
 }
+
+#[test]
+fn undoing_a_redaction_puts_back_the_text_its_highlights_and_its_urgency() {
+    let app = spawn_app();
+    let (member, _) = app.member("Frank Fay");
+    let words = "I can't go on. My NHS number is 943 476 5919, please tell my family.";
+    assert_eq!(member.post("/g/hub/new", &[("title", "Goodbye"), ("body", words)]).status, 202);
+    let (admin, _) = app.admin("Undo Admin");
+    let queue = admin.get("/mod/queue");
+    queue.assert_contains("Urgent");
+    let item = between(&queue.body, "href=\"/mod/queue/", "\"").unwrap();
+    let page = admin.get(&format!("/mod/queue/{item}"));
+    let seen = between(&page.body, "name=\"seen\" value=\"", "\"").unwrap();
+    let done = admin.post(&format!("/mod/queue/{item}"), &[("seen", &seen), ("action", "redact")]);
+    assert_eq!(done.status, 303, "{}", done.body);
+    app.client().get("/g/hub").assert_contains("Goodbye");
+
+    assert_eq!(admin.post(&format!("/mod/queue/{item}/undo"), &[]).location(), "/mod/queue?done=undo");
+    app.client().get("/g/hub").assert_lacks("Goodbye");
+    let queue = admin.get("/mod/queue");
+    queue.assert_contains("Urgent");
+    let again = admin.get(&format!("/mod/queue/{item}"));
+    again.assert_contains("<mark title=\"NHS_NUMBER\">943 476 5919");
+    // Undone once; a second undo has nothing to take back.
+    assert_eq!(admin.post(&format!("/mod/queue/{item}/undo"), &[]).location(), "/mod/queue?done=too-late");
+}

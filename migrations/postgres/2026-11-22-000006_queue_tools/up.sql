@@ -1,4 +1,5 @@
--- Tools for clearing the queue fast: canned notes for rejections (admins edit them), and the
+-- Tools for clearing the queue fast: canned notes for rejections (admins edit them), what a
+-- decision replaced (so its moderator can undo it exactly), and the
 -- member and group each audit row concerns, so /mod/log can be filtered by them on an index
 -- (plain numbers, not foreign keys: the log outlives what it describes).
 CREATE TABLE canned_notes (
@@ -28,3 +29,5 @@ UPDATE audit_log SET group_id = target_id WHERE target_type = 'group';
 CREATE INDEX audit_log_actor ON audit_log(actor_id, created_at, id);
 CREATE INDEX audit_log_member ON audit_log(member_id, created_at, id);
 CREATE INDEX audit_log_group ON audit_log(group_id, created_at, id);
+
+ALTER TABLE posts ADD COLUMN before_decision TEXT;

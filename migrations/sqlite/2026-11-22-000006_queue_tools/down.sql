@@ -1,3 +1,4 @@
+ALTER TABLE posts DROP COLUMN before_decision;
 DROP INDEX audit_log_group;
 DROP INDEX audit_log_member;
 DROP INDEX audit_log_actor;
