@@ -46,7 +46,7 @@ pub struct Before {
 /// (an author's edit meanwhile, or another moderator's decision, stops the action). Returns
 /// what the decision may change, for undo.
 fn begin_decision(conn: &mut AnyConnection, seen: &Held) -> QueryResult<Option<Before>> {
-    if !held(conn, seen.id)?.is_some_and(|now| now.body_md == seen.body_md) {
+    if held(conn, seen.id)?.is_none_or(|now| now.body_md != seen.body_md) {
         return Ok(None);
     }
     let (body_md, findings, urgent, urgent_kind, appealed, is_opening, title): (
