@@ -218,6 +218,23 @@ pub fn post(conn: &mut AnyConnection, post_id: i64) -> QueryResult<Option<Post>>
     posts::table.find(post_id).select(Post::as_select()).first(conn).optional()
 }
 
+/// The page of its topic a post is on (counting the live posts before it; served by the
+/// `posts_topic_order` index).
+pub fn page_of(conn: &mut AnyConnection, post_id: i64) -> QueryResult<Option<(i64, i64)>> {
+    let Some((topic_id, created_at)): Option<(i64, NaiveDateTime)> =
+        posts::table.find(post_id).select((posts::topic_id, posts::created_at)).first(conn).optional()?
+    else {
+        return Ok(None);
+    };
+    let before: i64 = posts::table
+        .filter(posts::topic_id.eq(topic_id))
+        .filter(posts::status.eq(LIVE))
+        .filter(posts::created_at.lt(created_at).or(posts::created_at.eq(created_at).and(posts::id.lt(post_id))))
+        .count()
+        .get_result(conn)?;
+    Ok(Some((topic_id, before / POSTS_PER_PAGE + 1)))
+}
+
 /// A live post's author name and markdown, for quoting it in a reply.
 pub fn quotable(conn: &mut AnyConnection, topic_id: i64, post_id: i64) -> QueryResult<Option<(String, String)>> {
     posts::table
@@ -313,6 +330,7 @@ pub fn create_topic(
     let post_id = insert_post(conn, topic_id, author_id, true, body, decision, now)?;
     if status == PostStatus::Live {
         count_in_group(conn, group_id, 1, 1, Some(now))?;
+        crate::mail::notices::post_went_live(conn, post_id)?;
     }
     Ok((topic_id, post_id))
 }
@@ -336,6 +354,7 @@ pub fn reply(
         if topic.status == LIVE {
             count_in_group(conn, topic.group_id, 0, 1, Some(now))?;
         }
+        crate::mail::notices::post_went_live(conn, post_id)?;
     }
     Ok(post_id)
 }

@@ -52,20 +52,38 @@ pub fn insert_setting(conn: &mut AnyConnection, key: &str, value: &str) -> Query
         .map(drop)
 }
 
+/// Sets a setting, replacing any earlier value.
+pub fn put_setting(conn: &mut AnyConnection, key: &str, value: &str) -> QueryResult<()> {
+    let changed = diesel::update(settings::table.find(key)).set(settings::value.eq(value)).execute(conn)?;
+    if changed == 0 {
+        insert_setting(conn, key, value)?;
+    }
+    Ok(())
+}
+
+/// The site's public address (`FORUM_BASE_URL`), recorded at start-up so that emails written
+/// deep inside a transaction can link back to the forum.
+pub fn base_url(conn: &mut AnyConnection) -> QueryResult<String> {
+    Ok(setting(conn, "base_url")?.unwrap_or_else(|| format!("http://{}", crate::config::DEFAULT_BIND)))
+}
+
+/// A setting that holds a random secret, generated the first time it is asked for.
+pub fn secret(conn: &mut AnyConnection, key: &str) -> QueryResult<String> {
+    if let Some(existing) = setting(conn, key)? {
+        return Ok(existing);
+    }
+    let fresh = crate::secrets::random_token(32);
+    insert_setting(conn, key, &fresh)?;
+    Ok(fresh)
+}
+
 /// The key that signs CSRF tokens: `FORUM_SESSION_KEY`, or in development one generated on
 /// first start and kept in the database, so every instance and every restart agrees on it.
 pub fn signing_key(conn: &mut AnyConnection, configured: Option<&str>) -> anyhow::Result<Vec<u8>> {
     if let Some(key) = configured {
         return Ok(key.as_bytes().to_vec());
     }
-    let key = db::transaction(conn, |conn| -> QueryResult<String> {
-        if let Some(existing) = setting(conn, "signing_key")? {
-            return Ok(existing);
-        }
-        let fresh = crate::secrets::random_token(32);
-        insert_setting(conn, "signing_key", &fresh)?;
-        Ok(fresh)
-    })?;
+    let key = db::transaction(conn, |conn| secret(conn, "signing_key"))?;
     Ok(key.into_bytes())
 }
 

@@ -45,6 +45,12 @@ impl Application {
             config.base_url = format!("http://{address}");
         }
 
+        let mut conn = pool.get().context("cannot get a database connection")?;
+        crate::site::put_setting(&mut conn, "base_url", &config.base_url)?;
+        // Unsubscribe links are signed with a key of their own, kept with the data they act on.
+        crate::db::transaction(&mut conn, |conn| crate::site::secret(conn, "unsubscribe_key").map(drop))?;
+        drop(conn);
+
         let transport = Transport::from_config(&config)?;
         if let Transport::Files(dir) = &transport {
             tracing::info!(folder = %dir.display(), "no FORUM_SMTP_URL: emails are written there as .eml files");

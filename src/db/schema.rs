@@ -35,6 +35,12 @@ diesel::table! {
         suspended_until -> Nullable<Timestamp>,
         sanction_reason -> Nullable<Text>,
         banned -> Bool,
+        email_off -> Bool,
+        email_excerpts -> Bool,
+        digest -> Text,
+        digest_sent_at -> Nullable<Timestamp>,
+        queue_alert_at -> Nullable<Timestamp>,
+        queue_summary_at -> Nullable<Timestamp>,
     }
 }
 
@@ -157,6 +163,8 @@ diesel::table! {
         sent_at -> Nullable<Timestamp>,
         failed_at -> Nullable<Timestamp>,
         last_error -> Nullable<Text>,
+        body_html -> Nullable<Text>,
+        list_unsubscribe -> Nullable<Text>,
     }
 }
 
@@ -225,6 +233,14 @@ diesel::table! {
 }
 
 diesel::table! {
+    group_watches (user_id, group_id) {
+        user_id -> BigInt,
+        group_id -> BigInt,
+        level -> Text,
+    }
+}
+
+diesel::table! {
     canned_notes (id) {
         id -> BigInt,
         title -> Text,
@@ -262,4 +278,5 @@ diesel::allow_tables_to_appear_in_same_query!(
     member_notes,
     audit_log,
     canned_notes,
+    group_watches,
 );

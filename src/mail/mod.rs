@@ -2,6 +2,8 @@
 //! the event that causes it; the [`OutboxWorker`] delivers it afterwards, with retries. A crash or
 //! a mail-server outage therefore delays an email but never loses it.
 
+pub mod notices;
+pub mod scheduled;
 mod worker;
 
 use anyhow::{Context, bail};
@@ -10,21 +12,80 @@ use diesel::prelude::*;
 use crate::db::schema::outbox;
 use crate::db::{self, AnyConnection};
 
-pub use worker::{OutboxWorker, Transport};
+pub use worker::{MAX_ATTEMPTS, OutboxWorker, Transport};
 
 /// Queues an email. Call inside the transaction that makes the email true.
 pub fn enqueue(conn: &mut AnyConnection, to: &str, subject: &str, body_text: &str) -> QueryResult<()> {
+    enqueue_with(conn, to, subject, body_text, None, None)
+}
+
+/// Queues an email with an HTML alternative and a one-click unsubscribe address.
+pub fn enqueue_with(
+    conn: &mut AnyConnection,
+    to: &str,
+    subject: &str,
+    body_text: &str,
+    body_html: Option<&str>,
+    list_unsubscribe: Option<&str>,
+) -> QueryResult<()> {
     let now = db::now();
     diesel::insert_into(outbox::table)
         .values((
             outbox::to_addr.eq(to),
             outbox::subject.eq(subject),
             outbox::body_text.eq(body_text),
+            outbox::body_html.eq(body_html),
+            outbox::list_unsubscribe.eq(list_unsubscribe),
             outbox::created_at.eq(now),
             outbox::next_attempt_at.eq(now),
         ))
         .execute(conn)
         .map(drop)
+}
+
+/// An email the worker gave up on.
+#[derive(Debug, Clone, Queryable)]
+pub struct FailedMail {
+    pub id: i64,
+    pub to_addr: String,
+    pub subject: String,
+    pub attempts: i32,
+    pub failed_at: Option<chrono::NaiveDateTime>,
+    pub last_error: Option<String>,
+}
+
+/// Failed emails, newest first (served by `outbox_failed`).
+pub fn failed(conn: &mut AnyConnection) -> QueryResult<Vec<FailedMail>> {
+    outbox::table
+        .filter(outbox::failed_at.is_not_null())
+        .order((outbox::failed_at.desc(), outbox::id.desc()))
+        .select((
+            outbox::id,
+            outbox::to_addr,
+            outbox::subject,
+            outbox::attempts,
+            outbox::failed_at,
+            outbox::last_error,
+        ))
+        .limit(200)
+        .load(conn)
+}
+
+/// How many emails are queued and not yet sent (including those waiting to be retried).
+pub fn waiting(conn: &mut AnyConnection) -> QueryResult<i64> {
+    outbox::table.filter(outbox::sent_at.is_null()).filter(outbox::failed_at.is_null()).count().get_result(conn)
+}
+
+/// Gives a failed email a fresh set of attempts, due now. False if it had not failed.
+pub fn retry(conn: &mut AnyConnection, id: i64) -> QueryResult<bool> {
+    diesel::update(outbox::table.find(id).filter(outbox::failed_at.is_not_null()))
+        .set((
+            outbox::failed_at.eq(None::<chrono::NaiveDateTime>),
+            outbox::attempts.eq(0),
+            outbox::next_attempt_at.eq(db::now()),
+        ))
+        .execute(conn)
+        .map(|n| n == 1)
 }
 
 /// Checks `FORUM_SMTP_URL` at start-up, so a typo is reported before the first email fails.

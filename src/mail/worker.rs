@@ -8,7 +8,8 @@ use std::time::Duration;
 
 use anyhow::Context;
 use diesel::prelude::*;
-use lettre::message::{Mailbox, header::ContentType};
+use lettre::message::header::{ContentType, HeaderName, HeaderValue};
+use lettre::message::{Mailbox, MultiPart};
 use lettre::{FileTransport, Message, SmtpTransport, Transport as _};
 use tokio::sync::Notify;
 
@@ -95,6 +96,8 @@ struct Queued {
     to_addr: String,
     subject: String,
     body_text: String,
+    body_html: Option<String>,
+    list_unsubscribe: Option<String>,
     attempts: i32,
 }
 
@@ -124,9 +127,11 @@ impl OutboxWorker {
         }
     }
 
-    /// Claims and sends every due email; returns how many were attempted.
+    /// Queues the emails that time makes due, then claims and sends every due email; returns
+    /// how many were attempted.
     pub fn deliver_due(&self) -> anyhow::Result<usize> {
         let mut conn = self.pool.get().context("no database connection")?;
+        db::transaction(&mut conn, super::scheduled::run).context("scheduled emails")?;
         let due: Vec<i64> = outbox::table
             .filter(due_now(db::now()))
             .order((outbox::next_attempt_at.asc(), outbox::id.asc()))
@@ -148,7 +153,15 @@ impl OutboxWorker {
             attempted += 1;
             let mail: Queued = outbox::table
                 .find(id)
-                .select((outbox::id, outbox::to_addr, outbox::subject, outbox::body_text, outbox::attempts))
+                .select((
+                    outbox::id,
+                    outbox::to_addr,
+                    outbox::subject,
+                    outbox::body_text,
+                    outbox::body_html,
+                    outbox::list_unsubscribe,
+                    outbox::attempts,
+                ))
                 .first(&mut conn)?;
             match self.build(&mail).and_then(|m| self.transport.send(&m)) {
                 Ok(destination) => {
@@ -157,6 +170,7 @@ impl OutboxWorker {
                         .set((
                             outbox::sent_at.eq(db::now()),
                             outbox::body_text.eq(""),
+                            outbox::body_html.eq(None::<String>),
                             outbox::claimed_until.eq(None::<chrono::NaiveDateTime>),
                         ))
                         .execute(&mut conn)?;
@@ -187,15 +201,25 @@ impl OutboxWorker {
         Ok(attempted)
     }
 
+    /// The message as sent: plain text, with an HTML alternative when there is one, and the
+    /// RFC 8058 one-click unsubscribe headers on notification emails. Header values are
+    /// encoded by lettre, so nothing a member typed can start a header of its own.
     fn build(&self, mail: &Queued) -> anyhow::Result<Message> {
         let to: Mailbox = mail.to_addr.parse().context("bad recipient address")?;
-        Message::builder()
-            .from(self.from.clone())
-            .to(to)
-            .subject(&mail.subject)
-            .header(ContentType::TEXT_PLAIN)
-            .body(mail.body_text.clone())
-            .context("cannot build the email")
+        let mut builder = Message::builder().from(self.from.clone()).to(to).subject(&mail.subject);
+        if let Some(url) = &mail.list_unsubscribe {
+            builder = builder
+                .raw_header(HeaderValue::new(HeaderName::new_from_ascii_str("List-Unsubscribe"), format!("<{url}>")))
+                .raw_header(HeaderValue::new(
+                    HeaderName::new_from_ascii_str("List-Unsubscribe-Post"),
+                    "List-Unsubscribe=One-Click".to_owned(),
+                ));
+        }
+        let message = match &mail.body_html {
+            Some(html) => builder.multipart(MultiPart::alternative_plain_html(mail.body_text.clone(), html.clone())),
+            None => builder.header(ContentType::TEXT_PLAIN).body(mail.body_text.clone()),
+        };
+        message.context("cannot build the email")
     }
 }
 

@@ -8,6 +8,7 @@ use super::Finding;
 use super::detect::SpanType;
 use crate::db::schema::{notifications, post_revisions, posts, topics, users};
 use crate::db::{self, AnyConnection};
+use crate::mail::notices::Notice;
 use crate::posting::PostStatus;
 
 /// A held post as a moderator decides it.
@@ -149,7 +150,11 @@ fn record_decision(
 /// Approves the post as the moderator saw it: false if it changed or was decided meanwhile.
 pub fn approve_as_seen(conn: &mut AnyConnection, moderator_id: i64, post: &Held) -> QueryResult<bool> {
     let Some(before) = begin_decision(conn, post)? else { return Ok(false) };
-    approve(conn, moderator_id, post, &before)
+    if !approve(conn, moderator_id, post, &before)? {
+        return Ok(false);
+    }
+    crate::mail::notices::email(conn, post.author_id, &Notice::Approved { post_id: post.id })?;
+    Ok(true)
 }
 
 /// Puts a held post live. Returns false if it was no longer waiting.
@@ -176,6 +181,7 @@ fn approve(conn: &mut AnyConnection, moderator_id: i64, post: &Held, before: &Be
         &format!("Your post in “{}” was approved and is now live.", post.topic_title),
     )?;
     crate::site::audit(conn, Some(moderator_id), "approve", "post", post.id, "")?;
+    crate::mail::notices::post_went_live(conn, post.id)?;
     Ok(true)
 }
 
@@ -205,6 +211,12 @@ pub fn reject(
         message.push_str(&format!(" The moderator says: {}", note.trim()));
     }
     notify(conn, post.author_id, post.id, &message)?;
+    let notice = Notice::Rejected {
+        post_id: post.id,
+        rule: title.to_owned(),
+        note: note.map(str::trim).filter(|n| !n.is_empty()).map(str::to_owned),
+    };
+    crate::mail::notices::email(conn, post.author_id, &notice)?;
     crate::site::audit(conn, Some(moderator_id), "reject", "post", post.id, rule)?;
     Ok(true)
 }
@@ -340,6 +352,7 @@ pub fn redact_and_approve(conn: &mut AnyConnection, moderator_id: i64, post: &He
             what.join(", ")
         ),
     )?;
+    crate::mail::notices::email(conn, post.author_id, &Notice::Redacted { post_id: post.id, removed: what.join(", ") })?;
     crate::site::audit(conn, Some(moderator_id), "redact", "post", post.id, &what.join(", "))?;
     Ok(true)
 }
@@ -351,6 +364,7 @@ pub fn edit_and_approve(conn: &mut AnyConnection, moderator_id: i64, post: &Held
     if !approve(conn, moderator_id, post, &before)? {
         return Ok(false);
     }
+    crate::mail::notices::email(conn, post.author_id, &Notice::Approved { post_id: post.id })?;
     crate::site::audit(conn, Some(moderator_id), "edit", "post", post.id, "")?;
     Ok(true)
 }
@@ -666,9 +680,8 @@ pub fn may_moderate_member(conn: &mut AnyConnection, scope: Option<&[i64]>, user
 }
 
 /// Alerts a post's moderators at once that it is in the urgent lane: an in-app notification
-/// each, and an email to each confirmed address. The email carries a link, never the post's
-/// words. `base_url` makes the link absolute.
-pub fn alert_urgent(conn: &mut AnyConnection, post_id: i64, base_url: &str) -> QueryResult<()> {
+/// each, and an email to those who take email. The email carries a link, never the post's words.
+pub fn alert_urgent(conn: &mut AnyConnection, post_id: i64) -> QueryResult<()> {
     use crate::db::schema::{group_members, groups};
     let (group_id, group_name): (i64, String) = posts::table
         .inner_join(topics::table.inner_join(groups::table))
@@ -679,22 +692,15 @@ pub fn alert_urgent(conn: &mut AnyConnection, post_id: i64, base_url: &str) -> Q
         .filter(group_members::group_id.eq(group_id))
         .filter(group_members::role.eq("moderator"))
         .select(group_members::user_id);
-    let staff: Vec<(i64, String, Option<chrono::NaiveDateTime>)> = users::table
+    let staff: Vec<i64> = users::table
         .filter(users::is_admin.eq(true).or(users::id.eq_any(moderators)))
         .filter(users::banned.eq(false))
-        .select((users::id, users::email, users::email_verified_at))
+        .select(users::id)
         .load(conn)?;
-    let link = format!("{base_url}/mod/queue/{post_id}");
-    let body = format!(
-        "A post in {group_name} is in the urgent lane: its author may be in danger or worried about \
-         someone's safety.\n\nPlease look at it as soon as you can:\n{link}\n\nYou get this email \
-         because you moderate {group_name}.\n"
-    );
-    for (user_id, email, verified) in staff {
+    let notice = Notice::Urgent { post_id, group: group_name.clone() };
+    for user_id in staff {
         notify(conn, user_id, post_id, &format!("Urgent: a post in {group_name} needs a moderator now."))?;
-        if verified.is_some() {
-            crate::mail::enqueue(conn, &email, "Urgent: a post needs a moderator now", &body)?;
-        }
+        crate::mail::notices::email(conn, user_id, &notice)?;
     }
     Ok(())
 }

@@ -595,3 +595,40 @@ pub async fn update_canned_note(
 ) -> Result<HttpResponse, AppError> {
     save_canned_note(ctx, &state, Some(id(&path)?), form.into_inner()).await
 }
+
+// ---- email that could not be delivered -------------------------------------------------------
+
+#[derive(Template)]
+#[template(path = "admin/mail.html")]
+struct MailPage {
+    chrome: Chrome,
+    failed: Vec<crate::mail::FailedMail>,
+    waiting: i64,
+}
+
+/// `/admin/mail`: emails that failed for good, with the error, and a button to try again.
+pub async fn mail(ctx: Ctx, state: web::Data<AppState>) -> Result<HttpResponse, AppError> {
+    ctx.require_admin()?;
+    let (failed, waiting) =
+        db::run(&state.pool, |conn| Ok((crate::mail::failed(conn)?, crate::mail::waiting(conn)?))).await?;
+    html(&MailPage { chrome: ctx.chrome(), failed, waiting })
+}
+
+pub async fn retry_mail(
+    ctx: Ctx,
+    state: web::Data<AppState>,
+    path: web::Path<String>,
+) -> Result<HttpResponse, AppError> {
+    let admin_id = ctx.require_admin()?.account.id;
+    let mail_id = id(&path)?;
+    db::write(&state.pool, move |conn| {
+        if !crate::mail::retry(conn, mail_id)? {
+            return Err(AppError::NotFound);
+        }
+        crate::site::audit(conn, Some(admin_id), "retry_mail", "mail", mail_id, "")?;
+        Ok(())
+    })
+    .await?;
+    state.mail_wake.notify_one();
+    Ok(see_other("/admin/mail"))
+}

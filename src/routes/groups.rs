@@ -213,11 +213,10 @@ pub async fn new_topic(
     }
     let group_id = group.id;
     let held = (decision.outcome != Outcome::Live).then(|| decision.clone());
-    let base_url = state.config.base_url.clone();
     let (topic_id, _) = db::write(&state.pool, move |conn| {
         let (topic_id, post_id) = posting::create_topic(conn, account.id, group_id, title.trim(), &body, &decision)?;
         if decision.urgency.is_some() {
-            moderation::actions::alert_urgent(conn, post_id, &base_url)?;
+            moderation::actions::alert_urgent(conn, post_id)?;
         }
         Ok((topic_id, post_id))
     })

@@ -6,6 +6,7 @@ mod admin;
 mod groups;
 mod home;
 mod moderation;
+mod notifications;
 pub(crate) mod posts;
 
 use actix_web::web;
@@ -65,6 +66,13 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .route("/admin/canned-notes", web::post().to(admin::create_canned_note))
         .route("/admin/canned-notes/{id}", web::post().to(admin::update_canned_note))
         .route("/me/posts", web::get().to(posts::my_posts))
+        .route("/me/notifications", web::get().to(notifications::settings))
+        .route("/me/notifications", web::post().to(notifications::save))
+        .route("/unsubscribe/{token}", web::get().to(notifications::unsubscribe_page))
+        .route("/unsubscribe/{token}", web::post().to(notifications::unsubscribe))
+        .route("/p/{id}/go", web::get().to(posts::go))
+        .route("/admin/mail", web::get().to(admin::mail))
+        .route("/admin/mail/{id}", web::post().to(admin::retry_mail))
         .route("/mod/requests", web::get().to(moderation::requests))
         .route("/mod/requests/{id}", web::post().to(moderation::decide_request))
         .route("/admin", web::get().to(admin::index))

@@ -138,6 +138,16 @@ pub async fn topic_page(
     topic_response(&ctx, &state, topic, group, page, reply).await
 }
 
+/// `/p/{id}/go`: where a post is, for links in emails (its topic, at the right page).
+pub async fn go(ctx: Ctx, state: web::Data<AppState>, path: web::Path<String>) -> Result<HttpResponse, AppError> {
+    let post_id = id(&path)?;
+    let found = db::run(&state.pool, move |conn| Ok(posting::page_of(conn, post_id)?)).await?;
+    let (topic_id, page) = found.ok_or(AppError::NotFound)?;
+    // The topic page decides who may read it; this only says where to look.
+    readable_topic(&ctx, &state, topic_id).await?;
+    Ok(see_other(&format!("/t/{topic_id}?page={page}#p{post_id}")))
+}
+
 #[derive(Deserialize)]
 pub struct ReplyForm {
     #[serde(default)]
@@ -173,11 +183,10 @@ pub async fn reply(
         return topic_response(&ctx, &state, topic, group, last, reply).await;
     }
     let held = (decision.outcome != Outcome::Live).then(|| decision.clone());
-    let base_url = state.config.base_url.clone();
     let post_id = db::write(&state.pool, move |conn| {
         let post_id = posting::reply(conn, account.id, topic_id, &body, &decision)?;
         if decision.urgency.is_some() {
-            moderation::actions::alert_urgent(conn, post_id, &base_url)?;
+            moderation::actions::alert_urgent(conn, post_id)?;
         }
         Ok(post_id)
     })
@@ -340,13 +349,12 @@ pub async fn edit(
     }
     let (post_id, topic_id) = (post.id, topic.id);
     let held = (decision.outcome != Outcome::Live || post.status == "rejected").then(|| decision.clone());
-    let base_url = state.config.base_url.clone();
     let saved = db::write(&state.pool, move |conn| {
         let title = title.as_deref().map(str::trim);
         let was_urgent = moderation::flags::is_urgent(conn, post_id)?;
         let saved = posting::edit(conn, account.id, post_id, title, &body, &decision)?;
         if saved && decision.urgency.is_some() && !was_urgent {
-            moderation::actions::alert_urgent(conn, post_id, &base_url)?;
+            moderation::actions::alert_urgent(conn, post_id)?;
         }
         Ok(saved)
     })
@@ -514,12 +522,11 @@ pub async fn flag(
         return render(StatusCode::UNPROCESSABLE_ENTITY, &page);
     }
     let safety = reason == "safety";
-    let base_url = state.config.base_url.clone();
     db::write(&state.pool, move |conn| {
         let was_urgent = moderation::flags::is_urgent(conn, post_id)?;
         moderation::flags::raise(conn, post_id, Some(reporter), &reason, note.trim())?;
         if safety && !was_urgent {
-            moderation::actions::alert_urgent(conn, post_id, &base_url)?;
+            moderation::actions::alert_urgent(conn, post_id)?;
         }
         Ok(())
     })

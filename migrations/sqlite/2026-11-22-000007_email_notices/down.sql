@@ -1,0 +1,10 @@
+DROP TABLE group_watches;
+ALTER TABLE users DROP COLUMN queue_summary_at;
+ALTER TABLE users DROP COLUMN queue_alert_at;
+ALTER TABLE users DROP COLUMN digest_sent_at;
+ALTER TABLE users DROP COLUMN digest;
+ALTER TABLE users DROP COLUMN email_excerpts;
+ALTER TABLE users DROP COLUMN email_off;
+DROP INDEX outbox_failed;
+ALTER TABLE outbox DROP COLUMN list_unsubscribe;
+ALTER TABLE outbox DROP COLUMN body_html;

@@ -1,0 +1,280 @@
+//! Notification emails: what happened, to whom, and whether they want to hear it. Each is
+//! queued in the caller's transaction (with the event that causes it). By default an email says
+//! *that* something happened and links to it; the health content itself stays on the forum
+//! unless the member chose excerpts. Every one carries a one-click unsubscribe (RFC 8058).
+
+use askama::Template;
+use diesel::prelude::*;
+
+use crate::db::AnyConnection;
+use crate::db::schema::users;
+
+/// Something a member may be emailed about.
+#[derive(Debug, Clone)]
+pub enum Notice {
+    Approved { post_id: i64 },
+    Rejected { post_id: i64, rule: String, note: Option<String> },
+    Redacted { post_id: i64, removed: String },
+    Reply { post_id: i64, excerpt: String },
+    NewTopic { topic_id: i64, group: String, excerpt: String },
+    Urgent { post_id: i64, group: String },
+    QueueWaiting { waiting: i64, minutes: i64 },
+    QueueSummary { waiting: i64, urgent: i64 },
+    Digest { period: &'static str, topics: Vec<(i64, String, String)> },
+}
+
+struct Email {
+    subject: String,
+    paragraphs: Vec<String>,
+    /// A path on the forum.
+    link: String,
+    link_text: &'static str,
+}
+
+impl Notice {
+    /// The email for a member; `excerpts`: they asked for the words themselves.
+    fn email(&self, excerpts: bool) -> Email {
+        let excerpt = |text: &str| -> Option<String> {
+            excerpts.then(|| {
+                let short: String = text.chars().take(300).collect();
+                if short.len() < text.len() { format!("“{short}…”") } else { format!("“{short}”") }
+            })
+        };
+        match self {
+            Notice::Approved { post_id } => Email {
+                subject: "Your post is live".into(),
+                paragraphs: vec!["A moderator approved your post: everyone in its group can read it now.".into()],
+                link: format!("/p/{post_id}/go"),
+                link_text: "See your post",
+            },
+            Notice::Rejected { post_id, rule, note } => {
+                let mut paragraphs =
+                    vec![format!("A moderator did not approve your post. The ground rule it breaks: {rule}.")];
+                if let Some(note) = note {
+                    paragraphs.push(format!("The moderator says: {note}"));
+                }
+                paragraphs.push("Your text is kept: you can change it and send it again, or ask another moderator to look once more.".into());
+                Email {
+                    subject: "Your post was not approved yet".into(),
+                    paragraphs,
+                    link: format!("/p/{post_id}/edit"),
+                    link_text: "Change it and send it again",
+                }
+            }
+            Notice::Redacted { post_id, removed } => Email {
+                subject: "Your post is live, without some personal details".into(),
+                paragraphs: vec![format!(
+                    "To protect your privacy a moderator removed personal information from your post before it went live: {removed}."
+                )],
+                link: format!("/p/{post_id}/go"),
+                link_text: "See your post",
+            },
+            Notice::Reply { post_id, excerpt: text } => Email {
+                subject: "There is a new reply in a topic you follow".into(),
+                paragraphs: std::iter::once("Someone replied in a topic you follow.".to_owned())
+                    .chain(excerpt(text))
+                    .collect(),
+                link: format!("/p/{post_id}/go"),
+                link_text: "Read the reply",
+            },
+            Notice::NewTopic { topic_id, group, excerpt: text } => Email {
+                subject: format!("A new topic in {group}"),
+                paragraphs: std::iter::once(format!("Someone started a new topic in {group}, which you watch."))
+                    .chain(excerpt(text))
+                    .collect(),
+                link: format!("/t/{topic_id}"),
+                link_text: "Read the topic",
+            },
+            Notice::Urgent { post_id, group } => Email {
+                subject: "Urgent: a post needs a moderator now".into(),
+                paragraphs: vec![format!(
+                    "A post in {group} is in the urgent lane: its author may be in danger or someone is worried about their safety. Please look at it as soon as you can."
+                )],
+                link: format!("/mod/queue/{post_id}"),
+                link_text: "Open the post",
+            },
+            Notice::QueueWaiting { waiting, minutes } => Email {
+                subject: "Posts are waiting for a moderator".into(),
+                paragraphs: vec![format!(
+                    "{waiting} held {} in your groups {} waited more than {minutes} minutes. Their authors are waiting too.",
+                    if *waiting == 1 { "post" } else { "posts" },
+                    if *waiting == 1 { "has" } else { "have" }
+                )],
+                link: "/mod/queue".into(),
+                link_text: "Open the queue",
+            },
+            Notice::QueueSummary { waiting, urgent } => Email {
+                subject: "Today's moderation queue".into(),
+                paragraphs: vec![format!("{waiting} held posts are waiting in your groups, {urgent} of them urgent.")],
+                link: "/mod/queue".into(),
+                link_text: "Open the queue",
+            },
+            Notice::Digest { period, topics } => Email {
+                subject: format!("Your {period} digest: {} new topics", topics.len()),
+                paragraphs: topics
+                    .iter()
+                    .map(|(id, group, title)| {
+                        if excerpts { format!("{group}: “{title}” (/t/{id})") } else { format!("A new topic in {group} (/t/{id})") }
+                    })
+                    .collect(),
+                link: "/".into(),
+                link_text: "Visit the forum",
+            },
+        }
+    }
+}
+
+#[derive(Template)]
+#[template(path = "email/notice.txt")]
+struct Text<'a> {
+    display_name: &'a str,
+    paragraphs: &'a [String],
+    link_text: &'a str,
+    link: &'a str,
+    settings_link: &'a str,
+    unsubscribe_link: &'a str,
+}
+
+#[derive(Template)]
+#[template(path = "email/notice.html")]
+struct Html<'a> {
+    subject: &'a str,
+    display_name: &'a str,
+    paragraphs: &'a [String],
+    link_text: &'a str,
+    link: &'a str,
+    settings_link: &'a str,
+    unsubscribe_link: &'a str,
+}
+
+/// The unsubscribe token for a member: their id and a signature only this site can make.
+pub fn unsubscribe_token(conn: &mut AnyConnection, user_id: i64) -> QueryResult<String> {
+    let key = crate::site::secret(conn, "unsubscribe_key")?;
+    let signature = crate::secrets::sign(key.as_bytes(), &format!("unsubscribe:{user_id}"));
+    Ok(format!("{user_id}.{signature}"))
+}
+
+/// The member a token names, if its signature is right.
+pub fn unsubscribe_user(conn: &mut AnyConnection, token: &str) -> QueryResult<Option<i64>> {
+    let Some((id, signature)) = token.split_once('.') else { return Ok(None) };
+    let Ok(user_id) = id.parse::<i64>() else { return Ok(None) };
+    let key = crate::site::secret(conn, "unsubscribe_key")?;
+    Ok(crate::secrets::verify(key.as_bytes(), &format!("unsubscribe:{user_id}"), signature).then_some(user_id))
+}
+
+/// Queues `notice` for `user_id` if they want email (confirmed address, not switched off, not
+/// banned). Returns whether an email was queued.
+pub fn email(conn: &mut AnyConnection, user_id: i64, notice: &Notice) -> QueryResult<bool> {
+    let (address, display_name, verified, off, banned, excerpts): (
+        String,
+        String,
+        Option<chrono::NaiveDateTime>,
+        bool,
+        bool,
+        bool,
+    ) = users::table
+        .find(user_id)
+        .select((
+            users::email,
+            users::display_name,
+            users::email_verified_at,
+            users::email_off,
+            users::banned,
+            users::email_excerpts,
+        ))
+        .first(conn)?;
+    if verified.is_none() || off || banned {
+        return Ok(false);
+    }
+    let email = notice.email(excerpts);
+    let base = crate::site::base_url(conn)?;
+    let link = format!("{base}{}", email.link);
+    let settings_link = format!("{base}/me/notifications");
+    let unsubscribe_link = format!("{base}/unsubscribe/{}", unsubscribe_token(conn, user_id)?);
+    let text = Text {
+        display_name: &display_name,
+        paragraphs: &email.paragraphs,
+        link_text: email.link_text,
+        link: &link,
+        settings_link: &settings_link,
+        unsubscribe_link: &unsubscribe_link,
+    }
+    .render()
+    .map_err(|e| diesel::result::Error::QueryBuilderError(e.into()))?;
+    let html = Html {
+        subject: &email.subject,
+        display_name: &display_name,
+        paragraphs: &email.paragraphs,
+        link_text: email.link_text,
+        link: &link,
+        settings_link: &settings_link,
+        unsubscribe_link: &unsubscribe_link,
+    }
+    .render()
+    .map_err(|e| diesel::result::Error::QueryBuilderError(e.into()))?;
+    super::enqueue_with(conn, &address, &email.subject, &text, Some(&html), Some(&unsubscribe_link))?;
+    Ok(true)
+}
+
+/// Tells the people who follow along that a post went live: for a new topic, members who
+/// watch all of its group; for a reply, everyone who took part in the topic and the group's
+/// all-topics watchers — never its author, never someone who silenced the group, never
+/// someone who can no longer read it. In-app always; by email if they want email.
+pub fn post_went_live(conn: &mut AnyConnection, post_id: i64) -> QueryResult<()> {
+    use crate::db::schema::{group_watches, groups, posts, topics};
+    let (topic_id, author_id, is_opening, body, group_id, group_name, title): (
+        i64,
+        i64,
+        bool,
+        String,
+        i64,
+        String,
+        String,
+    ) = posts::table
+        .inner_join(topics::table.inner_join(groups::table))
+        .filter(posts::id.eq(post_id))
+        .select((
+            posts::topic_id,
+            posts::author_id,
+            posts::is_opening,
+            posts::body_md,
+            groups::id,
+            groups::name,
+            topics::title,
+        ))
+        .first(conn)?;
+    let watches: Vec<(i64, String)> = group_watches::table
+        .filter(group_watches::group_id.eq(group_id))
+        .select((group_watches::user_id, group_watches::level))
+        .load(conn)?;
+    let level = |user: i64| watches.iter().find(|(u, _)| *u == user).map(|(_, l)| l.as_str()).unwrap_or("mine");
+    let mut people: Vec<i64> = watches.iter().filter(|(_, l)| l == "all").map(|(u, _)| *u).collect();
+    if !is_opening {
+        let participants: Vec<i64> = posts::table
+            .filter(posts::topic_id.eq(topic_id))
+            .filter(posts::status.eq("live"))
+            .select(posts::author_id)
+            .distinct()
+            .load(conn)?;
+        people.extend(participants);
+    }
+    people.sort_unstable();
+    people.dedup();
+    people.retain(|&u| u != author_id && level(u) != "none");
+    for user in people {
+        if super::scheduled::readable_groups(conn, user, &[group_id])?.is_empty() {
+            continue;
+        }
+        let (message, notice) = if is_opening {
+            (
+                format!("A new topic in {group_name}: “{title}”."),
+                Notice::NewTopic { topic_id, group: group_name.clone(), excerpt: body.clone() },
+            )
+        } else {
+            (format!("A new reply in “{title}”."), Notice::Reply { post_id, excerpt: body.clone() })
+        };
+        crate::moderation::actions::notify(conn, user, post_id, &message)?;
+        email(conn, user, &notice)?;
+    }
+    Ok(())
+}
