@@ -59,14 +59,7 @@ pub fn failed(conn: &mut AnyConnection) -> QueryResult<Vec<FailedMail>> {
     outbox::table
         .filter(outbox::failed_at.is_not_null())
         .order((outbox::failed_at.desc(), outbox::id.desc()))
-        .select((
-            outbox::id,
-            outbox::to_addr,
-            outbox::subject,
-            outbox::attempts,
-            outbox::failed_at,
-            outbox::last_error,
-        ))
+        .select((outbox::id, outbox::to_addr, outbox::subject, outbox::attempts, outbox::failed_at, outbox::last_error))
         .limit(200)
         .load(conn)
 }

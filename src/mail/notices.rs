@@ -114,7 +114,11 @@ impl Notice {
                 paragraphs: topics
                     .iter()
                     .map(|(id, group, title)| {
-                        if excerpts { format!("{group}: “{title}” (/t/{id})") } else { format!("A new topic in {group} (/t/{id})") }
+                        if excerpts {
+                            format!("{group}: “{title}” (/t/{id})")
+                        } else {
+                            format!("A new topic in {group} (/t/{id})")
+                        }
                     })
                     .collect(),
                 link: "/".into(),

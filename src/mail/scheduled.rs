@@ -75,10 +75,8 @@ fn queue_alerts(conn: &mut AnyConnection, now: NaiveDateTime) -> QueryResult<usi
         .unwrap_or(DEFAULT_QUEUE_ALERT_MINUTES);
     let before = now - Duration::minutes(minutes);
     // Cheap when nothing waits too long, which is the usual case.
-    let oldest: Option<NaiveDateTime> = posts::table
-        .filter(posts::status.eq("pending"))
-        .select(diesel::dsl::min(posts::created_at))
-        .first(conn)?;
+    let oldest: Option<NaiveDateTime> =
+        posts::table.filter(posts::status.eq("pending")).select(diesel::dsl::min(posts::created_at)).first(conn)?;
     let any_waiting = oldest.is_some();
     let any_old = oldest.is_some_and(|at| at < before);
     if !any_waiting {
@@ -113,7 +111,7 @@ fn digests(conn: &mut AnyConnection, now: NaiveDateTime) -> QueryResult<usize> {
             let since = last.unwrap_or(now - every);
             let watched: Vec<i64> = group_watches::table
                 .filter(group_watches::user_id.eq(user))
-                .filter(group_watches::level.ne("none"))
+                .filter(group_watches::level.eq("all"))
                 .select(group_watches::group_id)
                 .load(conn)?;
             let readable = readable_groups(conn, user, &watched)?;

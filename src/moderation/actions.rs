@@ -352,7 +352,11 @@ pub fn redact_and_approve(conn: &mut AnyConnection, moderator_id: i64, post: &He
             what.join(", ")
         ),
     )?;
-    crate::mail::notices::email(conn, post.author_id, &Notice::Redacted { post_id: post.id, removed: what.join(", ") })?;
+    crate::mail::notices::email(
+        conn,
+        post.author_id,
+        &Notice::Redacted { post_id: post.id, removed: what.join(", ") },
+    )?;
     crate::site::audit(conn, Some(moderator_id), "redact", "post", post.id, &what.join(", "))?;
     Ok(true)
 }

@@ -9,8 +9,8 @@ use diesel::prelude::*;
 use crate::db;
 use crate::db::schema::{group_watches, users};
 use crate::error::AppError;
-use crate::web::pages::MessagePage;
 use crate::web::context::Chrome;
+use crate::web::pages::MessagePage;
 use crate::web::{AppState, Ctx, html, see_other};
 
 pub const WATCH_LEVELS: [(&str, &str); 3] = [
@@ -112,7 +112,9 @@ pub async fn save(
             .execute(conn)?;
         for (group, level) in &watches {
             diesel::delete(
-                group_watches::table.filter(group_watches::user_id.eq(user_id)).filter(group_watches::group_id.eq(group)),
+                group_watches::table
+                    .filter(group_watches::user_id.eq(user_id))
+                    .filter(group_watches::group_id.eq(group)),
             )
             .execute(conn)?;
             if level != "mine" {

@@ -17,10 +17,17 @@ pub struct TestApp {
     pub base: String,
     pub config: Config,
     pub mail_dir: PathBuf,
-    handle: Option<actix_web::dev::ServerHandle>,
-    thread: Option<std::thread::JoinHandle<()>>,
+    /// The SMTP server the app sends to, when the test started one (else `.eml` files).
+    pub smtp: Option<crate::smtp::SmtpServer>,
+    servers: Vec<Running>,
     _db: TestDb,
     _dir: tempfile::TempDir,
+}
+
+/// One server process's worth of app (a test may run two on one database).
+struct Running {
+    handle: actix_web::dev::ServerHandle,
+    thread: std::thread::JoinHandle<()>,
 }
 
 /// The database behind one test; dropped (PostgreSQL) or deleted (SQLite) afterwards.
@@ -68,8 +75,17 @@ pub fn spawn_app_with(adjust: impl FnOnce(&mut Values)) -> TestApp {
         ..Values::default()
     };
     adjust(&mut values);
-    let config = Config::from_values(values).expect("test configuration is valid");
-    let server_config = config.clone();
+    let mut config = Config::from_values(values).expect("test configuration is valid");
+    // The outbox worker looks often, so tests about email wait milliseconds, not seconds.
+    config.mail_poll = Duration::from_millis(200);
+    let (running, port, base_url) = start_server(config.clone());
+    let base = format!("http://127.0.0.1:{port}");
+    config.base_url = base_url;
+    TestApp { base, config, mail_dir, smtp: None, servers: vec![running], _db: db, _dir: dir }
+}
+
+/// Starts the application on its own thread and runtime; returns it, its port and base URL.
+fn start_server(server_config: Config) -> (Running, u16, String) {
     let (tx, rx) = mpsc::channel();
     let thread = std::thread::spawn(move || {
         let result = actix_web::rt::System::new().block_on(async move {
@@ -91,10 +107,27 @@ pub fn spawn_app_with(adjust: impl FnOnce(&mut Values)) -> TestApp {
         .recv_timeout(Duration::from_secs(60))
         .expect("server started in time")
         .unwrap_or_else(|e| panic!("server failed to start: {e}"));
-    let base = format!("http://127.0.0.1:{port}");
-    let mut config = config;
-    config.base_url = base_url;
-    TestApp { base, config, mail_dir, handle: Some(handle), thread: Some(thread), _db: db, _dir: dir }
+    (Running { handle, thread }, port, base_url)
+}
+
+/// A forum that sends its email to a real SMTP server on 127.0.0.1 (started by the caller, or
+/// not yet: then the first emails meet a closed port, as in an outage).
+pub fn spawn_app_with_smtp(smtp: crate::smtp::SmtpServer) -> TestApp {
+    let url = format!("smtp://127.0.0.1:{}", smtp.port);
+    let mut app = spawn_app_with(|v| v.smtp_url = Some(url));
+    app.smtp = Some(smtp);
+    app
+}
+
+impl TestApp {
+    /// Starts a second server on the same database and configuration, as a second instance
+    /// behind a load balancer would be; it stops with the test.
+    pub fn second_instance(&mut self) {
+        let mut config = self.config.clone();
+        config.bind = "127.0.0.1:0".into();
+        let (running, _, _) = start_server(config);
+        self.servers.push(running);
+    }
 }
 
 pub fn spawn_app() -> TestApp {
@@ -103,11 +136,9 @@ pub fn spawn_app() -> TestApp {
 
 impl Drop for TestApp {
     fn drop(&mut self) {
-        if let Some(handle) = self.handle.take() {
-            actix_web::rt::System::new().block_on(handle.stop(false));
-        }
-        if let Some(thread) = self.thread.take() {
-            let _ = thread.join();
+        for running in self.servers.drain(..) {
+            actix_web::rt::System::new().block_on(running.handle.stop(false));
+            let _ = running.thread.join();
         }
     }
 }
@@ -196,6 +227,14 @@ impl TestApp {
 
     /// Every email written so far to `to`: (time written, decoded text).
     pub fn emails_to(&self, to: &str) -> Vec<(std::time::SystemTime, String)> {
+        if let Some(smtp) = &self.smtp {
+            return smtp
+                .messages()
+                .into_iter()
+                .filter(|m| m.to.iter().any(|t| t == to))
+                .map(|m| (m.at, m.text()))
+                .collect();
+        }
         let Ok(entries) = std::fs::read_dir(&self.mail_dir) else {
             return Vec::new();
         };
@@ -394,7 +433,7 @@ fn find_link(text: &str, prefix: &str) -> Option<String> {
 }
 
 /// Undoes quoted-printable soft line breaks and `=XX` escapes, enough to read links.
-fn decode_quoted_printable(raw: &str) -> String {
+pub fn decode_quoted_printable(raw: &str) -> String {
     let joined = raw.replace("=\r\n", "").replace("=\n", "");
     let mut out = String::with_capacity(joined.len());
     let mut chars = joined.chars().peekable();

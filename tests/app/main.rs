@@ -2,10 +2,12 @@
 //! PostgreSQL with TEST_DATABASE_URL), driven over HTTP. One test binary for fast builds.
 
 mod helpers;
+mod smtp;
 
 mod accounts;
 mod admin;
 mod check;
+mod email;
 mod groups;
 mod moderation;
 mod posting;
