@@ -87,6 +87,9 @@ pub fn create_admin(config: &Config, email: &str, name: &str) -> anyhow::Result<
 struct CheckInput {
     id: serde_json::Value,
     text: String,
+    /// Written by a verified clinician: case discussion is checked too.
+    #[serde(default)]
+    clinician: bool,
 }
 
 /// `forum check`: reads JSON lines, writes JSON lines (contract in DESIGN.md). A line that is
@@ -101,7 +104,11 @@ pub fn check(input: impl std::io::BufRead, mut output: impl std::io::Write) -> a
         }
         let result = match serde_json::from_str::<CheckInput>(&line) {
             Ok(item) => {
-                let a = assess(&item.text, &allow);
+                let mut a = assess(&item.text, &allow);
+                if item.clinician && crate::moderation::case_discussion::find(&item.text).is_some() {
+                    a.rules.push("clinician-case-discussion");
+                    a.decision = crate::moderation::Outcome::Held;
+                }
                 serde_json::json!({
                     "id": item.id,
                     "spans": a.spans.iter().map(|s| serde_json::json!({

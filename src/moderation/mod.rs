@@ -6,6 +6,7 @@
 
 pub mod actions;
 pub mod canned;
+pub mod case_discussion;
 pub mod detect;
 pub mod evaluation;
 pub mod flags;
@@ -135,6 +136,8 @@ pub struct Author<'a> {
     pub account: &'a Account,
     /// Moderators (and admins) of the group are trusted with their own posts.
     pub moderates_group: bool,
+    /// A verified clinician: their case discussion is held (see `case_discussion`).
+    pub clinician: bool,
 }
 
 /// What the checks say about a text on their own, before group policy and author trust: the
@@ -255,6 +258,22 @@ pub fn screen(draft: Draft<'_>, author: Author<'_>, group: &Group, context: &Con
                     span.kind.describe()
                 ),
                 message_for_moderator: span.kind.as_str().into(),
+            });
+        }
+        if author.clinician
+            && let Some((start, end)) = case_discussion::find(part)
+        {
+            findings.push(Finding {
+                rule: "protect-personal-health-information".into(),
+                start,
+                end,
+                in_title,
+                severity: "hold".into(),
+                message_for_author:
+                    "This may let a patient, or people who know them, recognise who you are describing. \
+                    Please leave out when you saw them, their age, where they live and what they do."
+                        .into(),
+                message_for_moderator: "clinician case discussion".into(),
             });
         }
         for hit in rules::check(&context.rules, part, group.id, newcomer) {

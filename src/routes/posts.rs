@@ -216,7 +216,10 @@ pub(crate) async fn screen_draft(
     let (author_id, raw) = (account.id, body.to_owned());
     let context =
         db::run(&state.pool, move |conn| Ok(moderation::context_for(conn, author_id, editing, &raw, &text)?)).await?;
-    let author = moderation::Author { account: &account, moderates_group: ctx.viewer.can_moderate(group.id) };
+    // The clinician rule applies to verified professional badges, which come from verification
+    // records (the badges issue); nobody holds one yet, so everyone is screened as a member.
+    let author =
+        moderation::Author { account: &account, moderates_group: ctx.viewer.can_moderate(group.id), clinician: false };
     Ok(moderation::screen(Draft { title, body }, author, group, &context))
 }
 

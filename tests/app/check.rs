@@ -49,3 +49,16 @@ fn forum_check_reports_spans_in_characters_decisions_and_urgency() {
     assert_eq!(lines[3]["urgent_kind"], "plan_or_means");
     assert_eq!(lines[3]["decision"], "held", "an urgent post is never silently rejected");
 }
+
+#[test]
+fn forum_check_holds_a_clinicians_case_discussion_but_not_a_members_words() {
+    let text = "A lady I scanned this morning, 43, from Salford, asked the same thing.";
+    let lines = forum_check(&format!(
+        "{{\"id\": 1, \"text\": \"{text}\", \"clinician\": true}}\n{{\"id\": 2, \"text\": \"{text}\"}}\n\
+         {{\"id\": 3, \"text\": \"My patients often ask whether it hurts.\", \"clinician\": true}}\n"
+    ));
+    assert_eq!(lines[0]["decision"], "held");
+    assert!(lines[0]["rules"].as_array().unwrap().iter().any(|r| r == "clinician-case-discussion"));
+    assert_eq!(lines[1]["decision"], "live", "a member describing a stranger is not case discussion");
+    assert_eq!(lines[2]["decision"], "live", "general experience is what clinicians are here for");
+}
