@@ -22,7 +22,6 @@ document.documentElement.classList.add("js");
   const showToggle = () => {
     if (toggle) {
       toggle.hidden = false;
-      toggle.textContent = enabled ? "Turn keyboard shortcuts off" : "Turn keyboard shortcuts on";
       toggle.setAttribute("aria-pressed", String(enabled));
     }
   };
@@ -82,8 +81,14 @@ document.documentElement.classList.add("js");
 
   const currentPost = () => (current >= 0 ? items[current].dataset.post : null);
 
+  // A held-down key repeats: one decision is sent once.
+  let sent = false;
   document.addEventListener("keydown", (event) => {
-    if (!enabled || typing(event)) {
+    if (!enabled || typing(event) || event.repeat) {
+      return;
+    }
+    if (sent && event.key === "a") {
+      event.preventDefault();
       return;
     }
     let handled = true;
@@ -109,6 +114,7 @@ document.documentElement.classList.add("js");
           if (box) {
             queue.querySelectorAll("input[type=checkbox]").forEach((b) => { b.checked = b === box; });
             const form = document.getElementById("bulk");
+            sent = true;
             form.requestSubmit(form.querySelector("button[value=approve]"));
           } else if (post) {
             location.href = "/mod/queue/" + post;
@@ -131,6 +137,7 @@ document.documentElement.classList.add("js");
     } else {
       switch (event.key) {
         case "a":
+          sent = true;
           document.querySelector("button[value=approve]").click();
           break;
         case "r": {

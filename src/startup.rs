@@ -62,6 +62,7 @@ impl Application {
             from: config.mail_from.parse().context("FORUM_MAIL_FROM is not an address")?,
             wake: mail_wake.clone(),
             poll: config.mail_poll,
+            last_scheduled: std::sync::Mutex::default(),
         };
         actix_web::rt::spawn(worker.run());
 

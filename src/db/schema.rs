@@ -136,6 +136,7 @@ diesel::table! {
         claimed_until -> Nullable<Timestamp>,
         escalated -> Bool,
         before_decision -> Nullable<Text>,
+        announced_at -> Nullable<Timestamp>,
     }
 }
 

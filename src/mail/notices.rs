@@ -33,7 +33,7 @@ struct Email {
 
 impl Notice {
     /// The email for a member; `excerpts`: they asked for the words themselves.
-    fn email(&self, excerpts: bool) -> Email {
+    fn email(&self, excerpts: bool, base: &str) -> Email {
         let excerpt = |text: &str| -> Option<String> {
             excerpts.then(|| {
                 let short: String = text.chars().take(300).collect();
@@ -77,11 +77,16 @@ impl Notice {
                 link: format!("/p/{post_id}/go"),
                 link_text: "Read the reply",
             },
+            // A group's name can be a diagnosis: without excerpts it stays out of the inbox too.
             Notice::NewTopic { topic_id, group, excerpt: text } => Email {
-                subject: format!("A new topic in {group}"),
-                paragraphs: std::iter::once(format!("Someone started a new topic in {group}, which you watch."))
-                    .chain(excerpt(text))
-                    .collect(),
+                subject: "A new topic in a group you watch".into(),
+                paragraphs: std::iter::once(if excerpts {
+                    format!("Someone started a new topic in {group}, which you watch.")
+                } else {
+                    "Someone started a new topic in a group you watch.".to_owned()
+                })
+                .chain(excerpt(text))
+                .collect(),
                 link: format!("/t/{topic_id}"),
                 link_text: "Read the topic",
             },
@@ -115,9 +120,9 @@ impl Notice {
                     .iter()
                     .map(|(id, group, title)| {
                         if excerpts {
-                            format!("{group}: “{title}” (/t/{id})")
+                            format!("{group}: “{title}” {base}/t/{id}")
                         } else {
-                            format!("A new topic in {group} (/t/{id})")
+                            format!("A new topic: {base}/t/{id}")
                         }
                     })
                     .collect(),
@@ -190,8 +195,8 @@ pub fn email(conn: &mut AnyConnection, user_id: i64, notice: &Notice) -> QueryRe
     if verified.is_none() || off || banned {
         return Ok(false);
     }
-    let email = notice.email(excerpts);
     let base = crate::site::base_url(conn)?;
+    let email = notice.email(excerpts, &base);
     let link = format!("{base}{}", email.link);
     let settings_link = format!("{base}/me/notifications");
     let unsubscribe_link = format!("{base}/unsubscribe/{}", unsubscribe_token(conn, user_id)?);
@@ -226,12 +231,20 @@ pub fn email(conn: &mut AnyConnection, user_id: i64, notice: &Notice) -> QueryRe
 /// someone who can no longer read it. In-app always; by email if they want email.
 pub fn post_went_live(conn: &mut AnyConnection, post_id: i64) -> QueryResult<()> {
     use crate::db::schema::{group_watches, groups, posts, topics};
-    let (topic_id, author_id, is_opening, body, group_id, group_name, title): (
+    // Announced once: an approval after an undo, or a held edit approved again, is not news.
+    let first = diesel::update(posts::table.find(post_id).filter(posts::announced_at.is_null()))
+        .set(posts::announced_at.eq(crate::db::now()))
+        .execute(conn)?;
+    if first == 0 {
+        return Ok(());
+    }
+    let (topic_id, author_id, is_opening, body, group_id, group_name, title, topic_status): (
         i64,
         i64,
         bool,
         String,
         i64,
+        String,
         String,
         String,
     ) = posts::table
@@ -245,8 +258,14 @@ pub fn post_went_live(conn: &mut AnyConnection, post_id: i64) -> QueryResult<()>
             groups::id,
             groups::name,
             topics::title,
+            topics::status,
         ))
         .first(conn)?;
+    // A reply in a topic that is itself still held (its author may reply to it) tells nobody:
+    // the title may be what is held.
+    if topic_status != "live" {
+        return Ok(());
+    }
     let watches: Vec<(i64, String)> = group_watches::table
         .filter(group_watches::group_id.eq(group_id))
         .select((group_watches::user_id, group_watches::level))

@@ -43,6 +43,7 @@ fn moderators(conn: &mut AnyConnection) -> QueryResult<Vec<(i64, bool, Vec<i64>)
 }
 
 /// Held posts waiting (all, urgent, older than `before`) in `scope` (`None`: every group).
+/// Escalated posts are the admins' (`scope` = `None`) alone.
 fn waiting(conn: &mut AnyConnection, scope: Option<&[i64]>, before: NaiveDateTime) -> QueryResult<(i64, i64, i64)> {
     let mut query = posts::table
         .inner_join(topics::table)
@@ -50,7 +51,7 @@ fn waiting(conn: &mut AnyConnection, scope: Option<&[i64]>, before: NaiveDateTim
         .select((posts::urgent, posts::created_at))
         .into_boxed();
     if let Some(ids) = scope {
-        query = query.filter(topics::group_id.eq_any(ids.to_vec()));
+        query = query.filter(topics::group_id.eq_any(ids.to_vec())).filter(posts::escalated.eq(false));
     }
     let rows: Vec<(bool, NaiveDateTime)> = query.load(conn)?;
     let urgent = rows.iter().filter(|(u, _)| *u).count() as i64;

@@ -109,6 +109,8 @@ pub struct OutboxWorker {
     pub from: Mailbox,
     pub wake: Arc<Notify>,
     pub poll: Duration,
+    /// When the time-driven jobs last ran.
+    pub last_scheduled: std::sync::Mutex<Option<std::time::Instant>>,
 }
 
 impl OutboxWorker {
@@ -131,7 +133,19 @@ impl OutboxWorker {
     /// how many were attempted.
     pub fn deliver_due(&self) -> anyhow::Result<usize> {
         let mut conn = self.pool.get().context("no database connection")?;
-        db::transaction(&mut conn, super::scheduled::run).context("scheduled emails")?;
+        // Time-driven email is looked at every dozen passes (a minute in production); a failure
+        // there is logged and never stops delivery of what is already queued.
+        let due = {
+            let mut last = self.last_scheduled.lock().unwrap_or_else(|e| e.into_inner());
+            let due = last.is_none_or(|at| at.elapsed() >= self.poll * 12);
+            if due {
+                *last = Some(std::time::Instant::now());
+            }
+            due
+        };
+        if due && let Err(error) = db::transaction(&mut conn, super::scheduled::run) {
+            tracing::warn!(error = %error, "scheduled emails not queued this time");
+        }
         let due: Vec<i64> = outbox::table
             .filter(due_now(db::now()))
             .order((outbox::next_attempt_at.asc(), outbox::id.asc()))

@@ -41,6 +41,11 @@ pub struct Before {
     urgent: bool,
     urgent_kind: Option<String>,
     appealed: bool,
+    /// The decision before this one (an appeal is against it, and its moderator is recused).
+    decided_by: Option<i64>,
+    decided_at: Option<chrono::NaiveDateTime>,
+    decision_rule: Option<String>,
+    decision_note: Option<String>,
 }
 
 /// Inside the deciding transaction: the post still waits, with the text the moderator saw
@@ -50,15 +55,8 @@ fn begin_decision(conn: &mut AnyConnection, seen: &Held) -> QueryResult<Option<B
     if held(conn, seen.id)?.is_none_or(|now| now.body_md != seen.body_md) {
         return Ok(None);
     }
-    let (body_md, findings, urgent, urgent_kind, appealed, is_opening, title): (
-        String,
-        String,
-        bool,
-        Option<String>,
-        bool,
-        bool,
-        String,
-    ) = posts::table
+    type Row = (String, String, bool, Option<String>, bool, bool, String);
+    let (body_md, findings, urgent, urgent_kind, appealed, is_opening, title): Row = posts::table
         .inner_join(topics::table)
         .filter(posts::id.eq(seen.id))
         .select((
@@ -71,7 +69,23 @@ fn begin_decision(conn: &mut AnyConnection, seen: &Held) -> QueryResult<Option<B
             topics::title,
         ))
         .first(conn)?;
-    Ok(Some(Before { body_md, title: is_opening.then_some(title), findings, urgent, urgent_kind, appealed }))
+    type Earlier = (Option<i64>, Option<chrono::NaiveDateTime>, Option<String>, Option<String>);
+    let (decided_by, decided_at, decision_rule, decision_note): Earlier = posts::table
+        .find(seen.id)
+        .select((posts::decided_by, posts::decided_at, posts::decision_rule, posts::decision_note))
+        .first(conn)?;
+    Ok(Some(Before {
+        body_md,
+        title: is_opening.then_some(title),
+        findings,
+        urgent,
+        urgent_kind,
+        appealed,
+        decided_by,
+        decided_at,
+        decision_rule,
+        decision_note,
+    }))
 }
 
 /// A short fingerprint of a held post's text, carried by the decision forms.
@@ -626,10 +640,10 @@ pub fn undo(conn: &mut AnyConnection, moderator_id: i64, post_id: i64) -> QueryR
             posts::urgent.eq(before.urgent),
             posts::urgent_kind.eq(&before.urgent_kind),
             posts::appealed.eq(before.appealed),
-            posts::decided_by.eq(None::<i64>),
-            posts::decided_at.eq(None::<chrono::NaiveDateTime>),
-            posts::decision_rule.eq(None::<String>),
-            posts::decision_note.eq(None::<String>),
+            posts::decided_by.eq(before.decided_by),
+            posts::decided_at.eq(before.decided_at),
+            posts::decision_rule.eq(&before.decision_rule),
+            posts::decision_note.eq(&before.decision_note),
             posts::before_decision.eq(None::<String>),
         ))
         .execute(conn)?;

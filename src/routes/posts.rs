@@ -528,7 +528,8 @@ pub async fn flag(
     db::write(&state.pool, move |conn| {
         let was_urgent = moderation::flags::is_urgent(conn, post_id)?;
         moderation::flags::raise(conn, post_id, Some(reporter), &reason, note.trim())?;
-        if safety && !was_urgent {
+        // Once per post: a repeated report (ignored by `raise`) alerts nobody again.
+        if safety && !was_urgent && moderation::flags::is_urgent(conn, post_id)? {
             moderation::actions::alert_urgent(conn, post_id)?;
         }
         Ok(())

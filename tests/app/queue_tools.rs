@@ -261,6 +261,19 @@ fn urgent_posts_alert_their_moderators_at_once_without_quoting_them() {
     assert!(!mail.contains("tablets") && !mail.contains("Tonight"), "the email never carries the post: {mail}");
     app.wait_for_email_containing(&admin_email, "urgent lane");
     other.get("/").assert_lacks("urgent)");
+
+    // A live post reported for safety alerts once, however many times it is reported.
+    let topic = member.start_topic("moving-on", "Quiet week", "Nothing much to say.");
+    let post = crate::helpers::id_in_link_before(&member.get(&format!("/t/{topic}")).body, "id=\"p", "Nothing much");
+    let (worried, _) = app.member("Worried Walt");
+    for _ in 0..3 {
+        worried.post(&format!("/p/{post}/flag"), &[("reason", "safety")]);
+    }
+    app.wait_for_email_containing(&admin_email, "Moving on is in the urgent lane");
+    std::thread::sleep(std::time::Duration::from_millis(500));
+    let alerts =
+        app.emails_to(&admin_email).iter().filter(|(_, t)| t.contains("Moving on is in the urgent lane")).count();
+    assert_eq!(alerts, 1, "one alert per post");
     assert!(app.emails_to(&other_email).iter().all(|(_, text)| !text.contains("urgent lane")));
 }
 

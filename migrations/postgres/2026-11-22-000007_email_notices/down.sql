@@ -1,3 +1,4 @@
+ALTER TABLE posts DROP COLUMN announced_at;
 DROP TABLE group_watches;
 ALTER TABLE users DROP COLUMN queue_summary_at;
 ALTER TABLE users DROP COLUMN queue_alert_at;

@@ -20,3 +20,6 @@ CREATE TABLE group_watches (
     PRIMARY KEY (user_id, group_id)
 );
 CREATE INDEX group_watches_group ON group_watches(group_id, level, user_id);
+
+-- When a post's followers were told it went live (they are told once).
+ALTER TABLE posts ADD COLUMN announced_at TIMESTAMP;
