@@ -234,6 +234,18 @@ diesel::table! {
 }
 
 diesel::table! {
+    helplines (id) {
+        id -> BigInt,
+        name -> Text,
+        number -> Text,
+        note -> Text,
+        kinds -> Text,
+        position -> Integer,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
     group_watches (user_id, group_id) {
         user_id -> BigInt,
         group_id -> BigInt,
@@ -280,4 +292,5 @@ diesel::allow_tables_to_appear_in_same_query!(
     audit_log,
     canned_notes,
     group_watches,
+    helplines,
 );

@@ -86,7 +86,8 @@ pub struct Allow {
     pub display_names: Vec<String>,
 }
 
-/// The helplines allowed by default; admins can extend the list.
+/// The helplines allowed with no database at hand (`forum check`); in the app, the list admins
+/// keep at `/admin/helplines` (seeded with these) is added.
 pub const DEFAULT_HELPLINES: &[&str] = &[
     "116123",      // Samaritans
     "111",         // NHS 111

@@ -10,10 +10,12 @@ pub mod case_discussion;
 pub mod detect;
 pub mod evaluation;
 pub mod flags;
+pub mod helplines;
 mod names;
 pub mod queue;
 pub mod rules;
 pub mod safeguarding;
+pub mod safeguarding_eval;
 
 use serde::{Deserialize, Serialize};
 
@@ -179,6 +181,8 @@ pub struct Context {
     pub recent_posts: i64,
     /// The author posted exactly this text in the last day.
     pub duplicate: bool,
+    /// The helplines admins keep (offered to authors of urgent posts).
+    pub helplines: Vec<helplines::Helpline>,
 }
 
 /// Flood control: how many posts fit in the window (newcomers, then everyone else).
@@ -314,7 +318,11 @@ pub fn screen(draft: Draft<'_>, author: Author<'_>, group: &Group, context: &Con
             end: 0,
             in_title: false,
             severity: "urgent".into(),
-            message_for_author: HELP_NOW.into(),
+            message_for_author: if context.helplines.is_empty() {
+                HELP_NOW.into()
+            } else {
+                helplines::help_for(&context.helplines, u.kind)
+            },
             message_for_moderator: format!("{}: {}", u.kind.as_str(), u.signals.join(", ")),
         });
     }
@@ -388,12 +396,19 @@ pub fn context_for(
             .filter(posts::body_md.eq(body)),
     ))
     .get_result(conn)?;
-    Ok(Context { allow: allow_for(conn, text)?, rules: rules::enabled(conn)?, recent_posts, duplicate })
+    let helplines = helplines::all(conn)?;
+    let allow = allow_for(conn, text, &helplines)?;
+    Ok(Context { allow, rules: rules::enabled(conn)?, recent_posts, duplicate, helplines })
 }
 
-fn allow_for(conn: &mut crate::db::AnyConnection, text: &str) -> diesel::QueryResult<detect::Allow> {
+fn allow_for(
+    conn: &mut crate::db::AnyConnection,
+    text: &str,
+    helplines: &[helplines::Helpline],
+) -> diesel::QueryResult<detect::Allow> {
     use diesel::prelude::*;
     let mut allow = detect::Allow::with_default_helplines();
+    allow.helplines.extend(helplines::digits(helplines));
     let chars: Vec<char> = text.chars().collect();
     let candidates: Vec<String> = detect::detect(text, &allow)
         .into_iter()

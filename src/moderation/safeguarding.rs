@@ -22,6 +22,31 @@ pub enum UrgentKind {
 }
 
 impl UrgentKind {
+    pub const ALL: [UrgentKind; 6] = [
+        UrgentKind::Suicide,
+        UrgentKind::SelfHarm,
+        UrgentKind::PlanOrMeans,
+        UrgentKind::Abuse,
+        UrgentKind::MedicalEmergency,
+        UrgentKind::SomeoneElse,
+    ];
+
+    pub fn parse(s: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|k| k.as_str() == s)
+    }
+
+    /// In words, for admins and moderators.
+    pub fn describe(self) -> &'static str {
+        match self {
+            UrgentKind::Suicide => "suicidal thoughts or intent",
+            UrgentKind::SelfHarm => "self-harm",
+            UrgentKind::PlanOrMeans => "a plan or means",
+            UrgentKind::Abuse => "abuse or violence at home",
+            UrgentKind::MedicalEmergency => "a medical emergency",
+            UrgentKind::SomeoneElse => "another member at risk",
+        }
+    }
+
     pub fn as_str(self) -> &'static str {
         match self {
             UrgentKind::Suicide => "suicide",

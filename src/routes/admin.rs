@@ -632,3 +632,105 @@ pub async fn retry_mail(
     state.mail_wake.notify_one();
     Ok(see_other("/admin/mail"))
 }
+
+// ---- helplines ---------------------------------------------------------------------------------
+
+#[derive(Template)]
+#[template(path = "admin/helplines.html")]
+struct HelplinesPage {
+    chrome: Chrome,
+    list: Vec<crate::moderation::helplines::Helpline>,
+    errors: FormErrors,
+    /// The line whose form has the errors (`None`: the new one), and what was typed.
+    editing: Option<i64>,
+    fields: crate::moderation::helplines::HelplineFields,
+}
+
+impl HelplinesPage {
+    fn kinds(&self) -> [(&'static str, &'static str); 6] {
+        crate::moderation::safeguarding::UrgentKind::ALL.map(|k| (k.as_str(), k.describe()))
+    }
+
+    fn has_kind(&self, kinds: &str, kind: &str) -> bool {
+        kinds.split(',').any(|k| k == kind)
+    }
+}
+
+async fn helplines_page(
+    ctx: &Ctx,
+    state: &AppState,
+    status: StatusCode,
+    errors: FormErrors,
+    editing: Option<i64>,
+    fields: crate::moderation::helplines::HelplineFields,
+) -> Result<HttpResponse, AppError> {
+    let list = db::run(&state.pool, |conn| Ok(crate::moderation::helplines::all(conn)?)).await?;
+    render(status, &HelplinesPage { chrome: ctx.chrome(), list, errors, editing, fields })
+}
+
+/// `/admin/helplines`: the numbers that are never personal information, and the help offered
+/// to authors of urgent posts.
+pub async fn helplines(ctx: Ctx, state: web::Data<AppState>) -> Result<HttpResponse, AppError> {
+    ctx.require_admin()?;
+    helplines_page(&ctx, &state, StatusCode::OK, FormErrors::default(), None, Default::default()).await
+}
+
+/// Adds (`/admin/helplines`), saves or deletes (`/admin/helplines/{id}`) a helpline.
+async fn save_helpline(
+    ctx: Ctx,
+    state: &AppState,
+    line_id: Option<i64>,
+    form: Vec<(String, String)>,
+) -> Result<HttpResponse, AppError> {
+    use crate::moderation::helplines::{self, HelplineFields};
+    let admin_id = ctx.require_admin()?.account.id;
+    let field = |name: &str| form.iter().find(|(k, _)| k == name).map(|(_, v)| v.clone()).unwrap_or_default();
+    let delete = field("action") == "delete";
+    let fields = HelplineFields {
+        name: field("name"),
+        number: field("number"),
+        note: field("note"),
+        kinds: form.iter().filter(|(k, _)| k == "kinds").map(|(_, v)| v.clone()).collect(),
+        position: field("position").trim().parse().unwrap_or(100),
+    };
+    let mut errors = FormErrors::default();
+    if !delete {
+        for (name, message) in fields.problems() {
+            errors.add(name, message);
+        }
+    }
+    if !errors.is_empty() {
+        return helplines_page(&ctx, state, StatusCode::UNPROCESSABLE_ENTITY, errors, line_id, fields).await;
+    }
+    db::write(&state.pool, move |conn| {
+        let (id, detail) = match line_id {
+            None => (helplines::create(conn, &fields)?, "added"),
+            Some(id) if delete => (id, if helplines::delete(conn, id)? { "deleted" } else { "" }),
+            Some(id) => (id, if helplines::update(conn, id, &fields)? { "changed" } else { "" }),
+        };
+        if detail.is_empty() {
+            return Err(AppError::NotFound);
+        }
+        crate::site::audit(conn, Some(admin_id), "helpline", "helpline", id, &format!("{detail}: {}", fields.name))?;
+        Ok(())
+    })
+    .await?;
+    Ok(see_other("/admin/helplines"))
+}
+
+pub async fn create_helpline(
+    ctx: Ctx,
+    state: web::Data<AppState>,
+    form: web::Form<Vec<(String, String)>>,
+) -> Result<HttpResponse, AppError> {
+    save_helpline(ctx, &state, None, form.into_inner()).await
+}
+
+pub async fn update_helpline(
+    ctx: Ctx,
+    state: web::Data<AppState>,
+    path: web::Path<String>,
+    form: web::Form<Vec<(String, String)>>,
+) -> Result<HttpResponse, AppError> {
+    save_helpline(ctx, &state, Some(id(&path)?), form.into_inner()).await
+}

@@ -464,7 +464,7 @@ struct LogPage {
 }
 
 impl LogPage {
-    const ACTIONS: [&'static str; 27] = [
+    const ACTIONS: [&'static str; 29] = [
         "approve",
         "redact",
         "edit",
@@ -492,6 +492,8 @@ impl LogPage {
         "disable_rule",
         "publish_rules",
         "canned_note",
+        "helpline",
+        "retry_mail",
     ];
 
     /// This page's filters as a query string, for the links to other pages.

@@ -135,7 +135,8 @@ fn urgent_posts_lead_the_queue_and_their_authors_see_help_at_once() {
     );
     assert_eq!(urgent.status, 202);
     urgent.assert_contains("A moderator will read your post very soon");
-    urgent.assert_contains("Samaritans any time, free, on 116 123");
+    urgent.assert_contains("Samaritans: 116 123 (free, any time, day or night)");
+    urgent.assert_lacks("Domestic Abuse");
     let (admin, _) = app.admin("Night Admin");
     let queue = admin.get("/mod/queue");
     let urgent_at = queue.body.find("Tonight").unwrap();
@@ -612,4 +613,37 @@ fn group_moderators_see_only_their_own_members_files_and_log() {
     full.assert_contains("<td>reject</td>");
     full.assert_contains("<td>set moderator groups</td>");
     admin.get(&format!("/mod/members/{fran}")).assert_contains("Fertility Fran");
+}
+
+#[test]
+fn admins_keep_the_helplines_that_are_allowed_and_offered_by_kind() {
+    let app = spawn_app();
+    let (admin, _) = app.admin("Helpline Admin");
+    let (member, _) = app.member("Local Lou");
+    // A local number is personal until admins list it.
+    let text = "The Maggie's centre drop-in line is 0161 496 0123, they were lovely.";
+    let held = member.post("/g/hub/new", &[("title", "Drop-in"), ("body", text)]);
+    assert_eq!(held.status, 202, "{}", held.body);
+
+    assert_eq!(member.get("/admin/helplines").status, 404);
+    let bad = admin.post("/admin/helplines", &[("name", "Maggie's Manchester"), ("number", "call us")]);
+    assert_eq!(bad.status, 422);
+    bad.assert_contains("Write the number with digits and spaces only");
+    bad.assert_contains("value=\"Maggie&#39;s Manchester\"");
+    let added = admin
+        .post("/admin/helplines", &[("name", "Maggie's Manchester"), ("number", "0161 496 0123"), ("position", "20")]);
+    assert_eq!(added.location(), "/admin/helplines");
+    let again = format!("{text} Ring them!");
+    let live = member.post("/g/hub/new", &[("title", "Drop-in again"), ("body", &again)]);
+    assert_eq!(live.status, 303, "a listed helpline is not personal information: {}", live.body);
+
+    // The help an author sees matches the crisis, from the same list.
+    let abuse = member.post(
+        "/g/hub/new",
+        &[("title", "Scared"), ("body", "He hit me again tonight and says he will kill me if I tell anyone.")],
+    );
+    assert_eq!(abuse.status, 202);
+    abuse.assert_contains("National Domestic Abuse Helpline: 0808 2000 247");
+    abuse.assert_lacks("Shout");
+    admin.get("/mod/log?action=helpline").assert_contains("added: Maggie");
 }
