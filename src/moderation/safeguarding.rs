@@ -87,7 +87,7 @@ static SIGNALS: LazyLock<Vec<Signal>> = LazyLock::new(|| {
         signal(
             "wish to be dead",
             Suicide,
-            r"\b(want|wanna|wish|wishing) (to be|i was|i were|i wasn'?t|i weren'?t) (dead|gone|here)\b|\bwant to die\b|\bready to die\b|\bdon'?t want to (be here|live|wake up)\b|\bno (reason|point) (to|in) (live|living|go on|going on|carry on|carrying on)\b|\bcan'?t (go on|do this any ?more|take (it|this) any ?more)\b",
+            r"\b(want|wanna|wish|wishing) (to be|i was|i were|i wasn'?t|i weren'?t) (dead|gone|here)\b|\bwant to die\b|\bready to die\b|\bdon'?t want to (be here|live|wake up)\b|\bno (reason|point) (to|in) (live|living|go on|going on|carry on|carrying on)\b",
         ),
         signal(
             "feeling a burden",
@@ -107,7 +107,7 @@ static SIGNALS: LazyLock<Vec<Signal>> = LazyLock::new(|| {
         signal(
             "self-harm now",
             SelfHarm,
-            r"\b(cut|cutting|burn|burning|hurt|hurting|harm|harming) myself\b|\bself[- ]?harm(ing)?\b",
+            r"\b(cut|cutting|burn|burning|hurt|hurting|harm|harming) myself\b|\bself[- ]?harm(ing|ed)? (again|tonight|now|today)\b",
         ),
         signal(
             "plan, date or means",
@@ -135,6 +135,46 @@ static SIGNALS: LazyLock<Vec<Signal>> = LazyLock::new(|| {
             r"\b(chest pains?|crushing pain in my chest|pain in my chest)\b|\bcoughing (up )?blood\b|\b(collapsed|passed out|fainted)\b|\bface (is )?droop\w*|\bcan'?t (feel|move) my (arm|leg|legs|arms)\b",
         ),
         signal(
+            "no wish to exist",
+            Suicide,
+            r"\b(don'?t|do not) want to (be alive|exist|carry on|go on)\b|\ball i want is (to not exist|not to exist|for it (all )?to (stop|end))\b|\bnot (being|be) here any ?more\b|\bthinking (about|of) (ending things|ending it|suicide|not being here|how i'?d do it)\b|\bthink about how i'?d do it\b|\b(thinking|thought) about suicide\b|\bthe only thing i'?m looking forward to is it (all )?(stopping|ending)\b",
+        ),
+        signal(
+            "nobody would miss me",
+            Suicide,
+            r"\b(no one|nobody|the world|everyone)('s| is)? (would|will|won'?t|wouldn'?t)( even)? (notice|miss me|care)\b|\bnot miss me\b|\bstop(ped)? being a (problem|burden)\b|\b(happier|easier) without me\b|\b(can'?t|don'?t|cannot) see (any|the) (point|reason) (in|to|of) (carrying on|going on|living|staying|stay|being here)\b|\bno reason to (stay|carry on|go on|live)\b",
+        ),
+        signal(
+            "a goodbye by choice",
+            Suicide,
+            r"\bnot going to be (here|around) (for|by|at|on)\b|\bchoosing to stop\b|\bdon'?t (try to|come) find me\b|\bwon'?t be (posting|on here) (again|any ?more)\b|\b(this is )?my (very )?last (post|message)\b|\bgoing to (go and )?be with (her|him|them|my (wife|husband|twin|sister|brother|mum|dad|son|daughter)) (soon|now|tonight)?\b|\bi'?m going to go and be with\b|\bso (it|this) won'?t come as a shock\b",
+        ),
+        signal(
+            "a place, a day or the means",
+            PlanOrMeans,
+            r"\bnot for the pain\b|\b(i'?ve|i have) got (enough|what i need|everything i need)\b|\beverything i need\b|\b(tablets|pills|meds|insulin|morphine|paracetamol|oramorph)\b.{0,50}\b(lined up|counting them|in my (coat|bag|pocket)|hidden|hid them|put by|keeping (some )?back)\b|\b(lined up|counting) (the |my |all )?(tablets|pills)\b|\b(i have|i'?ve got|i'?ve made) a plan\b|\b(going|go) (up |back )?to the (bridge|cliffs?|railway|tracks|multi-storey|river)\b|\bwon'?t be coming (back|down|home)\b|\bnot planning on (checking out|coming back|coming home)\b|\b(written|wrote|left) (my|a|the) (note|letters?)\b|\bknow what i'?m doing with them\b|\bso nobody gets suspicious\b|\btrain times\b|\btop of the (multi-storey|car park)\b|\btaken the lot\b|\bkeeping them instead\b",
+        ),
+        signal(
+            "a chosen day",
+            PlanOrMeans,
+            r"\b(picked|chosen|set) (the|a) (day|date)\b|\ba plan and a date\b|\bit'?ll be this (monday|tuesday|wednesday|thursday|friday|saturday|sunday|weekend)\b",
+        ),
+        signal(
+            "hurting myself on purpose",
+            SelfHarm,
+            r"\bon purpose\b|\bi want(ed)? it to hurt\b|\b(till?|until) it (bleeds|bled|hurts|went raw|blisters)\b|\b(blade|razor|razor blades|lighter|straighteners|safety pin)\b.{0,40}\b(wrist|arm|ready|out|again|tonight)\b|\b(started|start|need to|going to) cut(ting)?\b|\bcut(ting)? again\b|\bpunishing myself\b|\bmaking myself sick\b|\bbanging my head\b",
+        ),
+        signal(
+            "violence or control at home",
+            Abuse,
+            r"\b(he|she|my (husband|partner|boyfriend|girlfriend|wife|son|brother|dad|stepdad|ex|father))( has|'s)? (just )?(hit|slapped|slapping|shoved|pushed|grabbed|kicked|threw|thrown|twisted|punched|strangled|choked|locked|hidden|taken|taking) (me|my|a chair|the door|her)\b|\b(won'?t|doesn'?t|will not) let me (leave|go out|out|go)( the house)?\s*([.,!;]|$)|\bnot allowed out\b|\b(locked|hiding) (in|myself in) (the|my) (bathroom|bedroom|room)\b|\bi'?m hiding\b|\bbanging on the door\b|\b(scared|frightened|afraid|too scared) to (go|drive) home\b|\b(he|she)'?(ll|d)? (break|burn|finish|put me in)\b|\bput me in hospital\b|\bscreaming at (me|my mum|my dad)\b|\bsomething smash\w*\b|\bwith me in it\b",
+        ),
+        signal(
+            "emergency symptoms now",
+            MedicalEmergency,
+            r"\bsuddenly (really |very )?confused\b|\b(very |really )?confus(ed|d)\b.{0,60}\b(chemo|hot|temp|shaking|words)\b|\bdoesn'?t know what day\b|\b(can'?t|cannot) feel my (feet|legs|arms?|hands)\b|\blegs?\b.{0,40}\b(weak and numb|numb|gone from under|given way|gave way)\b|\b(can'?t|cannot) (stand|walk|get up)\b|\bwet myself\b|\bstruggling to walk\b|\b(lips|tongue|throat)\b.{0,40}\b(swollen|swelling|tight)\b|\bshaking so much\b|\bchest feels like\b|\bpain in the middle of my chest\b|\b(out of breath|breathless)\b|\bworst headache\b|\bseeing double\b|\bspeech went\b|\b(words|speech) (are|is) not coming\b|\bjerking on its own\b|\b(temp|temperature)('s| is| of)? (3[89]|4[01])(\.\d)?\b|\b(feel|feeling) cold and clammy\b",
+        ),
+        signal(
             "another member at risk",
             SomeoneElse,
             r"\b(she|he|they)('?s| is| are| was)? (going to|gonna|planning to|talking about|said (she|he|they)'?(d| would| will)?) (kill (herself|himself|themselves)|end (her|his|their) (own )?life|take (her|his|their) (own )?life|take an overdose)\b|\bworried (about|for) \w+.{0,40}(suicid|goodbye|end it)",
@@ -150,9 +190,73 @@ static DISCOUNTS: LazyLock<Regex> = LazyLock::new(|| {
         r"|\bused to\b|\byears ago\b|\bwhen i was (young|younger|a teenager|at school|\d+)\b|\bin the past\b",
         r"|\b(if|what if|would it be|is it normal|is it|are there|what are|how do|how long|signs of|symptoms of|leaflet|policy|debate|law|bill|campaign|documentary|article|film|book)\b.*\?",
         r"|\bassisted dying\b|\bdignitas\b|\b(hospice|dnacpr|dnr|palliative|end of life|will|funeral)\b.*\b(plan|planned|planning|wrote|written|sorted)\b",
-        r"|\bjoke|joking|lol\b|\bha ?ha\b|\bdying to\b|\bto die for\b|\bkilling me\b"
+        r"|\bjoke|joking|lol\b|\bha ?ha\b|\bdying to\b|\bto die for\b|\bkilling me\b",
+        r"|\b(not|isn'?t|no|never) (breathless|out of breath|confused|feverish|in pain)\b"
     ))
 });
+
+/// A post that frames a crisis as over ("two years ago", "therapy helped", "I'm in a better
+/// place now"): its risk sentences count only if they also say *now*.
+static OVER: LazyLock<Regex> = LazyLock::new(|| {
+    super::detect::regex(
+        r"\b(years?|months) ago\b|\bback in (19|20)\d\d\b|\bin (19|20)\d\d\b|\blast (year|summer|winter|spring|autumn)\b|\bwhen i was (young|younger|a teenager|at school|\d+)\b|\bused to\b|\b(therapy|counselling|medication|the crisis team|my gp) (really )?helped\b|\b(i'?m|i am) (in a )?(much )?(better|safe|good) (place|now)\b|\b(doing|feeling) (much |so much |a lot )?better\b|\blooking back\b|\bthat was (then|the worst)\b|\bi got (through|help)\b|\bi'?m still here\b|\bbeen (clean|free) (of|from)\b|\ball (fine|good|ok) now\b|\bhome now\b|\bthat was in\b|\bthat was (19|20)\d\d\b|\bwhen i was first\b|\bended up\b|\blast cycle\b|\bhad the rest\b|\bhaven'?t done it since\b|\bsince then\b",
+    )
+});
+
+/// Words that put a risk sentence in the present.
+static NOW: LazyLock<Regex> = LazyLock::new(|| {
+    super::detect::regex(
+        r"\b(now|tonight|today|again|right now|this (morning|afternoon|evening|week)|at the moment|currently|keep|keeps|going to|gonna|tomorrow)\b",
+    )
+});
+
+/// Another member named (an @handle, "from this group", "my friend on here") …
+static MEMBER: LazyLock<Regex> = LazyLock::new(|| {
+    super::detect::regex(
+        r"@\w+|\b(from|in|on) (this|the|our) (group|forum|site|chat|thread|zoom|meet-up|lounge|section|board)\b|\bour member\b|\b(my )?friend on here\b|\bone of the (partners|members|daughters|husbands|mums)\b|\bfrom the \w+ (chat|zoom|thread|group|meet-up)\b",
+    )
+});
+
+/// … and a risk described in the third person.
+static THIRD_PERSON_RISK: LazyLock<Regex> = LazyLock::new(|| {
+    super::detect::regex(
+        r"\b(hurt|hurting|cut|cutting|burn|burning|kill|killing) (herself|himself|themselves)\b|\b(she|he|they)('s| is| has| was| had| said| says| sounded| posted| messaged| wrote)?\b.{0,90}\b(goodbye|overdose|pills|tablets|knife|blade|bridge|river|multi-storey|numb|temperature|temp'?s|shivering|confused|threatened|hit her|hit him|locked (her|him) in|at peace|jewellery|a bother|better off without|wanting to be here|want to come back|the lot|taking all|not answering|stopped replying|giving .{0,20} away|given .{0,20} away|so no one has to)\b",
+    )
+});
+
+/// A post about dying from the disease: goodbyes, giving things away and a chosen day are legacy
+/// work there — unless the author says the cancer is not the reason.
+static TERMINAL: LazyLock<Regex> = LazyLock::new(|| {
+    super::detect::regex(
+        r"\b(secondaries|mets|metastatic|stage 4|stage iv|hospice|palliative|end of life|weeks to months|months rather than years|prognosis is (poor|short|weeks|months)|stop (chemo|treatment)|stopping (chemo|treatment)|no more treatment|terminal)\b",
+    )
+});
+static NOT_TERMINAL: LazyLock<Regex> = LazyLock::new(|| {
+    super::detect::regex(
+        r"\b(it'?s|its) not (the cancer|that)\b|\bnot (because of|about) the cancer\b|\bprognosis is (excellent|good|great)\b|\bgood prognosis\b|\b(only|just) stage [1-3]\b|\bstage (1|2|one|two)\b|\bned\b|\bin remission\b|\bno evidence of disease\b|\bnot the oncologist'?s\b",
+    )
+});
+/// Signals that terminal illness explains.
+const LEGACY: [&str; 5] =
+    ["saying goodbye", "giving things away", "a goodbye by choice", "a chosen day", "wish to be dead"];
+
+/// A passive wish to be dead balanced by a wish to live, or an explicit "not suicidal".
+static BALANCED: LazyLock<Regex> = LazyLock::new(|| {
+    super::detect::regex(
+        r"\bi'?m not (going to|gonna) do anything\b|\bi'?d never (leave|do|act)\b|\bnot suicidal\b|\bi'?m safe\b|\bno (plans?|intention) to\b|\bwouldn'?t (act on|do) (it|anything)\b",
+    )
+});
+/// Laughter: "he'll kill me if I buy another wig 😂" is not a threat.
+static LAUGHING: LazyLock<Regex> =
+    LazyLock::new(|| super::detect::regex(r"😂|🤣|😆|😅|\blol\b|\bhaha\w*\b|\bbless him\b|\bbless her\b"));
+/// Someone else in the post for a threat at home to come from.
+static SOMEONE_AT_HOME: LazyLock<Regex> = LazyLock::new(|| {
+    super::detect::regex(
+        r"\b(he|him|his|she|her|husband|partner|boyfriend|girlfriend|wife|son|daughter|brother|sister|dad|stepdad|ex|father|mother|mum|they)\b",
+    )
+});
+/// A death, not a risk: a member who died is grief.
+static DIED: LazyLock<Regex> = LazyLock::new(|| super::detect::regex(r"\b(died|passed away|funeral|rip)\b"));
 
 /// The first sentence-level signals of present risk, if any.
 pub fn assess(text: &str) -> Option<Urgency> {
@@ -160,14 +264,29 @@ pub fn assess(text: &str) -> Option<Urgency> {
     // Most posts carry no signal at all: one pass per pattern over the whole text says so,
     // and only the patterns that fired are looked at sentence by sentence.
     let candidates: Vec<&Signal> = SIGNALS.iter().filter(|s| s.pattern.is_match(&lower)).collect();
-    if candidates.is_empty() {
+    let someone_else = MEMBER.is_match(text) && THIRD_PERSON_RISK.is_match(&lower) && !DIED.is_match(&lower);
+    if candidates.is_empty() && !someone_else {
         return None;
     }
     let mut signals: Vec<(&'static str, UrgentKind)> = Vec::new();
+    if someone_else {
+        signals.push(("another named member at risk", UrgentKind::SomeoneElse));
+    }
+    let over = OVER.is_match(&lower);
+    let legacy = TERMINAL.is_match(&lower) && !NOT_TERMINAL.is_match(&lower);
+    let balanced = BALANCED.is_match(&lower);
+    let laughing = LAUGHING.is_match(&lower);
+    let at_home = SOMEONE_AT_HOME.is_match(&lower);
     for sentence in lower.split(['.', '!', '\n']).map(str::trim).filter(|s| !s.is_empty()) {
-        let discounted = DISCOUNTS.is_match(sentence);
+        let discounted = DISCOUNTS.is_match(sentence) || (over && !NOW.is_match(sentence));
         for s in &candidates {
-            if s.pattern.is_match(sentence) && !discounted && !signals.iter().any(|(n, _)| *n == s.name) {
+            let explained = match s.kind {
+                _ if LEGACY.contains(&s.name) && legacy => true,
+                UrgentKind::Suicide if balanced => true,
+                UrgentKind::Abuse => laughing || !at_home,
+                _ => false,
+            };
+            if s.pattern.is_match(sentence) && !discounted && !explained && !signals.iter().any(|(n, _)| *n == s.name) {
                 signals.push((s.name, s.kind));
             }
         }
@@ -225,5 +344,24 @@ mod tests {
         ] {
             assert_eq!(kind(text), None, "{text}");
         }
+    }
+
+    #[test]
+    fn context_in_the_post_decides_what_the_same_words_mean() {
+        // A goodbye with a known prognosis is legacy work; the same goodbye "not because of the
+        // cancer" is a crisis.
+        let legacy = "My mets have spread and the hospice team are lovely. I've been giving my things away to the grandchildren.";
+        assert_eq!(kind(legacy), None);
+        let crisis = "I'm in remission, it's not the cancer. I've been giving my things away this week.";
+        assert_eq!(kind(crisis), Some(UrgentKind::Suicide));
+        // A crisis that is over; a laugh; a member who has died.
+        assert_eq!(kind("Years ago I stockpiled tablets. Therapy helped and I'm in a much better place now."), None);
+        assert_eq!(kind("He'll break my neck if I buy another wig 😂"), None);
+        assert_eq!(kind("@RosieR died on Sunday. Her last post said she'd be at peace soon."), None);
+        // Another member, named, at risk now.
+        assert_eq!(
+            kind("Can a moderator check on @BlueSky? She said she has taken all her tablets and is not answering."),
+            Some(UrgentKind::SomeoneElse)
+        );
     }
 }
