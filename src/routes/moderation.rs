@@ -82,10 +82,6 @@ struct QueuePage {
 }
 
 impl QueuePage {
-    fn rules(&self) -> &'static [(&'static str, &'static str)] {
-        &moderation::GROUND_RULES
-    }
-
     fn fingerprint(&self, item: &QueueItem) -> String {
         moderation::actions::fingerprint_of(&item.topic_title, &item.body_md)
     }
@@ -263,12 +259,6 @@ struct ItemPage {
     typed: Typed,
     body: String,
     canned: Vec<moderation::canned::CannedNote>,
-}
-
-impl ItemPage {
-    fn rules(&self) -> &'static [(&'static str, &'static str)] {
-        &moderation::GROUND_RULES
-    }
 }
 
 /// A held post the viewer may decide: 404 for anything else (not waiting, or another group).
@@ -609,12 +599,6 @@ struct ReportPage {
     typed: Typed,
 }
 
-impl ReportPage {
-    fn rules(&self) -> &'static [(&'static str, &'static str)] {
-        &moderation::GROUND_RULES
-    }
-}
-
 async fn reported(ctx: &Ctx, state: &AppState, post_id: i64) -> Result<ReportPage, AppError> {
     let scope = ctx.viewer.moderated_groups();
     let found = db::run(&state.pool, move |conn| {
@@ -713,12 +697,6 @@ struct RemovePage {
     canned: Vec<moderation::canned::CannedNote>,
     errors: FormErrors,
     typed: Typed,
-}
-
-impl RemovePage {
-    fn rules(&self) -> &'static [(&'static str, &'static str)] {
-        &moderation::GROUND_RULES
-    }
 }
 
 /// A post in a group the viewer moderates (404 otherwise), with the canned notes.

@@ -5,17 +5,10 @@
 use std::time::Duration;
 
 use diesel::prelude::*;
-use forum::db::schema::{groups, outbox, users};
+use forum::db::schema::{outbox, users};
 
 use crate::helpers::{TestApp, between, spawn_app, spawn_app_with_smtp};
 use crate::smtp::SmtpServer;
-
-fn hold_everything(app: &TestApp, slug: &str) {
-    diesel::update(groups::table.filter(groups::slug.eq(slug)))
-        .set(groups::moderation_policy.eq("all"))
-        .execute(&mut crate::helpers::pool(app).get().unwrap())
-        .unwrap();
-}
 
 /// Decides the held post titled `title` from its queue page, as a moderator's browser would.
 fn decide(moderator: &crate::helpers::Client, title: &str, fields: &[(&str, &str)]) -> String {
@@ -41,7 +34,7 @@ fn link_path(app: &TestApp, text: &str, prefix: &str) -> String {
 fn each_notice_reaches_a_real_smtp_server_with_its_headers_and_working_links() {
     let smtp = SmtpServer::start();
     let app = spawn_app_with_smtp(smtp.clone());
-    hold_everything(&app, "hub");
+    app.hold_everything("hub");
     let (member, member_email) = app.member("Mail Maisie");
     let (admin, _) = app.admin("Mail Admin");
     // An established member, so flood control leaves her four posts alone.
@@ -215,7 +208,7 @@ fn email_that_keeps_failing_is_shown_to_admins_who_can_send_it_again() {
 #[test]
 fn moderators_hear_when_the_queue_waits_and_members_get_their_digest() {
     let app = spawn_app();
-    hold_everything(&app, "hub");
+    app.hold_everything("hub");
     let pool = crate::helpers::pool(&app);
     let mut conn = pool.get().unwrap();
     let (_, admin_email) = app.admin("Queue Watcher");

@@ -120,6 +120,16 @@ pub fn spawn_app_with_smtp(smtp: crate::smtp::SmtpServer) -> TestApp {
 }
 
 impl TestApp {
+    /// Makes every post in the group `slug` wait for a moderator.
+    pub fn hold_everything(&self, slug: &str) {
+        use diesel::prelude::*;
+        use forum::db::schema::groups;
+        diesel::update(groups::table.filter(groups::slug.eq(slug)))
+            .set(groups::moderation_policy.eq("all"))
+            .execute(&mut pool(self).get().unwrap())
+            .unwrap();
+    }
+
     /// Starts a second server on the same database and configuration, as a second instance
     /// behind a load balancer would be; it stops with the test.
     pub fn second_instance(&mut self) {

@@ -3,16 +3,7 @@
 use diesel::prelude::*;
 use forum::db::schema::{audit_log, groups};
 
-use crate::helpers::{TestApp, between, spawn_app};
-
-/// Makes every post in `slug` wait for a moderator.
-fn hold_everything(app: &TestApp, slug: &str) {
-    let pool = crate::helpers::pool(app);
-    diesel::update(groups::table.filter(groups::slug.eq(slug)))
-        .set(groups::moderation_policy.eq("all"))
-        .execute(&mut pool.get().unwrap())
-        .unwrap();
-}
+use crate::helpers::{between, spawn_app};
 
 /// Sends a decision from the item page's form, as a moderator's browser would (with the
 /// fingerprint of the text shown).
@@ -71,7 +62,7 @@ fn an_nhs_number_is_held_then_redacted_and_approved_in_one_action() {
 #[test]
 fn rejected_then_edited_resubmitted_and_approved() {
     let app = spawn_app();
-    hold_everything(&app, "moving-on");
+    app.hold_everything("moving-on");
     let (author, _) = app.member("Persistent Pat");
     let held = author.post("/g/moving-on/new", &[("title", "Back at work"), ("body", "Buy my miracle tea!")]);
     assert_eq!(held.status, 202);
@@ -124,7 +115,7 @@ fn rejected_then_edited_resubmitted_and_approved() {
 #[test]
 fn urgent_posts_lead_the_queue_and_their_authors_see_help_at_once() {
     let app = spawn_app();
-    hold_everything(&app, "hub");
+    app.hold_everything("hub");
     let (member, _) = app.member("Quiet Quinn");
     let topic_held =
         member.post("/g/hub/new", &[("title", "An ordinary question"), ("body", "How long does radiotherapy take?")]);
@@ -148,8 +139,8 @@ fn urgent_posts_lead_the_queue_and_their_authors_see_help_at_once() {
 #[test]
 fn the_queue_is_only_for_moderators_of_the_post_group() {
     let app = spawn_app();
-    hold_everything(&app, "hub");
-    hold_everything(&app, "moving-on");
+    app.hold_everything("hub");
+    app.hold_everything("moving-on");
     let (member, _) = app.member("Plain Poster");
     member.post("/g/hub/new", &[("title", "Hub question"), ("body", "Hello hub")]);
     member.post("/g/moving-on/new", &[("title", "Moving on question"), ("body", "Hello moving on")]);
@@ -436,7 +427,7 @@ fn a_locked_topic_takes_no_replies_except_from_moderators() {
 #[test]
 fn an_appeal_goes_to_a_different_moderator_once() {
     let app = spawn_app();
-    hold_everything(&app, "hub");
+    app.hold_everything("hub");
     let (author, _) = app.member("Appealing Ada");
     author.post("/g/hub/new", &[("title", "My story"), ("body", "It was a hard year.")]);
     let (admin, _) = app.admin("Head Moderator");
@@ -472,7 +463,7 @@ fn an_appeal_goes_to_a_different_moderator_once() {
 #[test]
 fn claims_keep_volunteers_apart_escalation_reaches_admins_and_decisions_can_be_undone() {
     let app = spawn_app();
-    hold_everything(&app, "hub");
+    app.hold_everything("hub");
     let (author, _) = app.member("Patient Pam");
     author.post("/g/hub/new", &[("title", "Claimable"), ("body", "First version.")]);
     let (admin, _) = app.admin("Boss");
@@ -548,7 +539,7 @@ fn redaction_covers_the_title_and_survives_censoring() {
 #[test]
 fn a_decision_never_applies_to_text_the_moderator_did_not_see() {
     let app = spawn_app();
-    hold_everything(&app, "hub");
+    app.hold_everything("hub");
     let (author, _) = app.member("Changing Chloe");
     author.post("/g/hub/new", &[("title", "Draft"), ("body", "Version one.")]);
     let (admin, _) = app.admin("Reader");
@@ -581,7 +572,7 @@ fn an_urgent_post_is_never_dropped_by_flood_control() {
 #[test]
 fn group_moderators_see_only_their_own_members_files_and_log() {
     let app = spawn_app();
-    hold_everything(&app, "fertility");
+    app.hold_everything("fertility");
     let (admin, _) = app.admin("Top Admin");
     let (hub_mod, _) = app.member("Hub Keeper");
     let (other, _) = app.member("Fertility Fran");

@@ -1,18 +1,7 @@
 //! The tools that let volunteers clear the queue fast: bulk decisions, canned notes, the
 //! filtered log, removing and restoring live posts, urgent alerts, keyboard shortcuts.
 
-use diesel::prelude::*;
-use forum::db::schema::groups;
-
-use crate::helpers::{TestApp, between, spawn_app};
-
-fn hold_everything(app: &TestApp, slug: &str) {
-    let pool = crate::helpers::pool(app);
-    diesel::update(groups::table.filter(groups::slug.eq(slug)))
-        .set(groups::moderation_policy.eq("all"))
-        .execute(&mut pool.get().unwrap())
-        .unwrap();
-}
+use crate::helpers::{between, spawn_app};
 
 /// The values of the queue's tick boxes ("{post id}.{fingerprint}"), in queue order.
 fn ticks(queue: &str) -> Vec<String> {
@@ -32,7 +21,7 @@ fn tick_for(queue: &str, title: &str) -> String {
 #[test]
 fn bulk_decisions_apply_only_to_ticked_posts_as_they_were_seen() {
     let app = spawn_app();
-    hold_everything(&app, "hub");
+    app.hold_everything("hub");
     let (member, _) = app.member("Busy Bella");
     let (other, _) = app.member("Other Olga");
     for (author, title) in [(&member, "First of many"), (&other, "Second of many"), (&member, "Third of many")] {
@@ -94,7 +83,7 @@ fn bulk_decisions_apply_only_to_ticked_posts_as_they_were_seen() {
 #[test]
 fn admins_keep_the_canned_notes_and_moderators_send_them() {
     let app = spawn_app();
-    hold_everything(&app, "hub");
+    app.hold_everything("hub");
     let (admin, _) = app.admin("Note Keeper");
     let (moderator, _, _) = app.moderator(&admin, "Hub Volunteer", "Hub");
     assert_eq!(moderator.get("/admin/canned-notes").status, 404, "notes are edited by admins");
@@ -146,8 +135,8 @@ fn admins_keep_the_canned_notes_and_moderators_send_them() {
 #[test]
 fn the_log_filters_by_moderator_member_group_action_and_date() {
     let app = spawn_app();
-    hold_everything(&app, "hub");
-    hold_everything(&app, "fertility");
+    app.hold_everything("hub");
+    app.hold_everything("fertility");
     let (admin, _) = app.admin("Log Admin");
     let (hub_mod, _, hub_mod_id) = app.moderator(&admin, "Hub Helper", "Hub");
     let (alice, _) = app.member("Alice Asks");
@@ -280,7 +269,7 @@ fn urgent_posts_alert_their_moderators_at_once_without_quoting_them() {
 #[test]
 fn keyboard_shortcuts_come_from_a_cached_script_the_policy_allows() {
     let app = spawn_app();
-    hold_everything(&app, "hub");
+    app.hold_everything("hub");
     let (member, _) = app.member("Keen Kim");
     member.post("/g/hub/new", &[("title", "Waiting"), ("body", "A held post.")]);
     let (admin, _) = app.admin("Keys Admin");
