@@ -61,6 +61,18 @@ pub fn put_setting(conn: &mut AnyConnection, key: &str, value: &str) -> QueryRes
     Ok(())
 }
 
+/// Numbers staff can tune at `/admin/settings`: (key, what it means, default, lowest, highest).
+pub const TUNABLES: [(&str, &str, i64, i64, i64); 2] = [
+    ("flags_to_hide", "Reports from different members that hide a live post until a moderator looks", 3, 1, 20),
+    ("queue_alert_minutes", "Minutes a held post may wait before its moderators are emailed", 30, 5, 1440),
+];
+
+/// A tunable number: its stored value, or its default.
+pub fn tunable(conn: &mut AnyConnection, key: &str) -> QueryResult<i64> {
+    let default = TUNABLES.iter().find(|t| t.0 == key).map_or(0, |t| t.2);
+    Ok(setting(conn, key)?.and_then(|v| v.parse().ok()).unwrap_or(default))
+}
+
 /// The site's public address (`FORUM_BASE_URL`), recorded at start-up so that emails written
 /// deep inside a transaction can link back to the forum.
 pub fn base_url(conn: &mut AnyConnection) -> QueryResult<String> {

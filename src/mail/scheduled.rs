@@ -12,10 +12,6 @@ use super::notices::{self, Notice};
 use crate::db::schema::{group_members, group_watches, groups, posts, topics, users};
 use crate::db::{self, AnyConnection};
 
-/// Minutes a held post may wait before its moderators are alerted (setting
-/// `queue_alert_minutes`).
-pub const DEFAULT_QUEUE_ALERT_MINUTES: i64 = 30;
-
 /// Runs every due job; returns how many emails were queued.
 pub fn run(conn: &mut AnyConnection) -> QueryResult<usize> {
     let now = db::now();
@@ -71,9 +67,7 @@ macro_rules! claim {
 }
 
 fn queue_alerts(conn: &mut AnyConnection, now: NaiveDateTime) -> QueryResult<usize> {
-    let minutes = crate::site::setting(conn, "queue_alert_minutes")?
-        .and_then(|m| m.parse().ok())
-        .unwrap_or(DEFAULT_QUEUE_ALERT_MINUTES);
+    let minutes = crate::site::tunable(conn, "queue_alert_minutes")?;
     let before = now - Duration::minutes(minutes);
     // Cheap when nothing waits too long, which is the usual case.
     let oldest: Option<NaiveDateTime> =

@@ -9,9 +9,6 @@ use crate::db::schema::{flags, groups, posts, topics, users};
 use crate::db::{self, AnyConnection};
 use crate::posting::PostStatus;
 
-/// Reports from this many distinct members hide a post until a moderator looks.
-pub const HIDE_THRESHOLD: i64 = 3;
-
 /// Why a member reports a post (value, words).
 pub const REASONS: [(&str, &str); 4] = [
     ("rule", "It breaks a ground rule"),
@@ -65,7 +62,7 @@ pub fn raise(
         .select(flags::reporter_id)
         .distinct()
         .load(conn)?;
-    if members.len() as i64 >= HIDE_THRESHOLD {
+    if members.len() as i64 >= crate::site::tunable(conn, "flags_to_hide")? {
         return crate::posting::set_status(conn, post_id, PostStatus::Live.as_str(), PostStatus::Hidden);
     }
     Ok(false)

@@ -734,3 +734,71 @@ pub async fn update_helpline(
 ) -> Result<HttpResponse, AppError> {
     save_helpline(ctx, &state, Some(id(&path)?), form.into_inner()).await
 }
+
+// ---- tunable numbers ---------------------------------------------------------------------------
+
+#[derive(Template)]
+#[template(path = "admin/settings.html")]
+struct SettingsPage {
+    chrome: Chrome,
+    /// (key, meaning, value as shown, lowest, highest)
+    rows: Vec<(&'static str, &'static str, String, i64, i64)>,
+    errors: FormErrors,
+    saved: bool,
+}
+
+/// `/admin/settings`: the numbers moderation runs by.
+pub async fn settings(
+    ctx: Ctx,
+    state: web::Data<AppState>,
+    query: web::Query<SavedQuery>,
+) -> Result<HttpResponse, AppError> {
+    ctx.require_admin()?;
+    let values = db::run(&state.pool, |conn| {
+        let mut values = Vec::new();
+        for (key, ..) in crate::site::TUNABLES {
+            values.push(crate::site::tunable(conn, key)?.to_string());
+        }
+        Ok(values)
+    })
+    .await?;
+    let rows = crate::site::TUNABLES.iter().zip(values).map(|(t, v)| (t.0, t.1, v, t.3, t.4)).collect();
+    html(&SettingsPage { chrome: ctx.chrome(), rows, errors: FormErrors::default(), saved: query.saved.is_some() })
+}
+
+pub async fn save_settings(
+    ctx: Ctx,
+    state: web::Data<AppState>,
+    form: web::Form<Vec<(String, String)>>,
+) -> Result<HttpResponse, AppError> {
+    let admin_id = ctx.require_admin()?.account.id;
+    let form = form.into_inner();
+    let mut errors = FormErrors::default();
+    let mut rows = Vec::new();
+    let mut values = Vec::new();
+    for &(key, meaning, _, low, high) in &crate::site::TUNABLES {
+        let typed = form.iter().find(|(k, _)| k == key).map(|(_, v)| v.trim().to_owned()).unwrap_or_default();
+        match typed.parse::<i64>() {
+            Ok(n) if (low..=high).contains(&n) => values.push((key, n)),
+            _ => errors.add(key, format!("Write a whole number from {low} to {high}.")),
+        }
+        rows.push((key, meaning, typed, low, high));
+    }
+    if !errors.is_empty() {
+        return render(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            &SettingsPage { chrome: ctx.chrome(), rows, errors, saved: false },
+        );
+    }
+    db::write(&state.pool, move |conn| {
+        for (key, value) in values {
+            if crate::site::tunable(conn, key)? != value {
+                crate::site::put_setting(conn, key, &value.to_string())?;
+                crate::site::audit(conn, Some(admin_id), "setting", "setting", value, key)?;
+            }
+        }
+        Ok(())
+    })
+    .await?;
+    Ok(see_other("/admin/settings?saved=1"))
+}

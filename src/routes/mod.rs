@@ -62,6 +62,8 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .route("/admin/rules", web::get().to(admin::rules))
         .route("/admin/rules", web::post().to(admin::create_rule))
         .route("/admin/rules/{id}", web::post().to(admin::toggle_rule))
+        .route("/admin/settings", web::get().to(admin::settings))
+        .route("/admin/settings", web::post().to(admin::save_settings))
         .route("/admin/helplines", web::get().to(admin::helplines))
         .route("/admin/helplines", web::post().to(admin::create_helpline))
         .route("/admin/helplines/{id}", web::post().to(admin::update_helpline))

@@ -454,7 +454,7 @@ struct LogPage {
 }
 
 impl LogPage {
-    const ACTIONS: [&'static str; 29] = [
+    const ACTIONS: [&'static str; 30] = [
         "approve",
         "redact",
         "edit",
@@ -484,6 +484,7 @@ impl LogPage {
         "canned_note",
         "helpline",
         "retry_mail",
+        "setting",
     ];
 
     /// This page's filters as a query string, for the links to other pages.

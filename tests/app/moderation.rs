@@ -638,3 +638,27 @@ fn admins_keep_the_helplines_that_are_allowed_and_offered_by_kind() {
     abuse.assert_lacks("Shout");
     admin.get("/mod/log?action=helpline").assert_contains("added: Maggie");
 }
+
+#[test]
+fn admins_tune_how_many_reports_hide_a_post() {
+    let app = spawn_app();
+    let (admin, _) = app.admin("Tuning Admin");
+    let bad = admin.post("/admin/settings", &[("flags_to_hide", "zero"), ("queue_alert_minutes", "30")]);
+    assert_eq!(bad.status, 422);
+    bad.assert_contains("Write a whole number from 1 to 20.");
+    bad.assert_contains("value=\"zero\"");
+    let saved = admin.post("/admin/settings", &[("flags_to_hide", "2"), ("queue_alert_minutes", "30")]);
+    assert_eq!(saved.location(), "/admin/settings?saved=1");
+    admin.get("/mod/log?action=setting").assert_contains("flags_to_hide");
+
+    let (author, _) = app.member("Tuned Tom");
+    let topic = author.start_topic("hub", "Two reports", "An opinion some may dislike.");
+    let post = between(&author.get(&format!("/t/{topic}")).body, "id=\"p", "\"").unwrap();
+    for name in ["First Flagger", "Second Flagger"] {
+        let (r, _) = app.member(name);
+        r.post(&format!("/p/{post}/flag"), &[("reason", "rule")]);
+    }
+    assert_eq!(app.client().get(&format!("/t/{topic}")).status, 404, "hidden after two reports");
+    let (member, _) = app.member("Not Admin");
+    assert_eq!(member.get("/admin/settings").status, 404);
+}
