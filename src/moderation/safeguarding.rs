@@ -132,7 +132,7 @@ static SIGNALS: LazyLock<Vec<Signal>> = LazyLock::new(|| {
         signal(
             "chest pain now",
             MedicalEmergency,
-            r"\b(chest pains?|crushing pain in my chest|pain in my chest)\b|\bcoughing (up )?blood\b|\b(collapsed|passed out|fainted)\b|\bface (is )?droop\w*|\bcan'?t (feel|move) my (arm|leg|legs|arms)\b",
+            r"\b(chest pains?|crushing pain in my chest|pain in my chest)\b|\bcough(ed|ing) (up )?blood\b|\b(collapsed|passed out|fainted)\b|\bface (is )?droop\w*|\bcan'?t (feel|move) my (arm|leg|legs|arms)\b",
         ),
         signal(
             "no wish to exist",
@@ -147,12 +147,17 @@ static SIGNALS: LazyLock<Vec<Signal>> = LazyLock::new(|| {
         signal(
             "a goodbye by choice",
             Suicide,
-            r"\bnot going to be (here|around) (for|by|at|on)\b|\bchoosing to stop\b|\bdon'?t (try to|come) find me\b|\bwon'?t be (posting|on here) (again|any ?more)\b|\b(this is )?my (very )?last (post|message)\b|\bgoing to (go and )?be with (her|him|them|my (wife|husband|twin|sister|brother|mum|dad|son|daughter)) (soon|now|tonight)?\b|\bi'?m going to go and be with\b|\bso (it|this) won'?t come as a shock\b",
+            r"\bnot going to be (here|around) (for|by|at|on)\b|\bchoosing to stop\b|\bdon'?t (try to|come) find me\b|\bwon'?t be (posting|on here) (again|any ?more)\b|\b(this is )?my (very )?last (post|message)\b|\bgoing to (go and )?be with (her|him|them|my (wife|husband|twin|sister|brother|mum|dad|son|daughter)) (soon|now|tonight)?\b|\bi'?m going to go and be with\b|\bso (it|this) won'?t come as a shock\b|\bi mean it this time\b|\bdon'?t want to fight (any ?more|anymore)\b",
         ),
         signal(
             "a place, a day or the means",
             PlanOrMeans,
             r"\bnot for the pain\b|\b(i'?ve|i have) got (enough|what i need|everything i need)\b|\beverything i need\b|\b(tablets|pills|meds|insulin|morphine|paracetamol|oramorph)\b.{0,50}\b(lined up|counting them|in my (coat|bag|pocket)|hidden|hid them|put by|keeping (some )?back)\b|\b(lined up|counting) (the |my |all )?(tablets|pills)\b|\b(i have|i'?ve got|i'?ve made) a plan\b|\b(going|go) (up |back )?to the (bridge|cliffs?|railway|tracks|multi-storey|river)\b|\bwon'?t be coming (back|down|home)\b|\bnot planning on (checking out|coming back|coming home)\b|\b(written|wrote|left) (my|a|the) (note|letters?)\b|\bknow what i'?m doing with them\b|\bso nobody gets suspicious\b|\btrain times\b|\btop of the (multi-storey|car park)\b|\btaken the lot\b|\bkeeping them instead\b",
+        ),
+        signal(
+            "settling affairs",
+            Suicide,
+            r"\b(getting|got|put(ting)?) (everything|things|my affairs) in order\b|\bso (no one|nobody|they|my family|the kids) (has|have|won'?t have) to (deal|sort)\b|\bsorting (things|everything) out so\b",
         ),
         signal(
             "a chosen day",
@@ -162,7 +167,7 @@ static SIGNALS: LazyLock<Vec<Signal>> = LazyLock::new(|| {
         signal(
             "hurting myself on purpose",
             SelfHarm,
-            r"\bon purpose\b|\bi want(ed)? it to hurt\b|\b(till?|until) it (bleeds|bled|hurts|went raw|blisters)\b|\b(blade|razor|razor blades|lighter|straighteners|safety pin)\b.{0,40}\b(wrist|arm|ready|out|again|tonight)\b|\b(started|start|need to|going to) cut(ting)?\b|\bcut(ting)? again\b|\bpunishing myself\b|\bmaking myself sick\b|\bbanging my head\b",
+            r"\bon purpose\b|\bi want(ed)? it to hurt\b|\b(till?|until) it (bleeds|bled|hurts|went raw|blisters)\b|\b(blade|razor|razor blades|lighter|straighteners|safety pin)\b.{0,40}\b(wrist|arm|ready|out|again|tonight)\b|\b(started|start|need to|going to) cut(ting)?\b|\bcut(ting)? again\b|\bpunishing myself\b|\bmaking myself sick\b|\bbanging my head\b|\burge to\b.{0,20}\b(self[- ]?harm|harm|cut|hurt|burn)\b|\b(punching|hitting|burning|cutting|scratching|scalding) my own\b",
         ),
         signal(
             "violence or control at home",
@@ -172,7 +177,7 @@ static SIGNALS: LazyLock<Vec<Signal>> = LazyLock::new(|| {
         signal(
             "emergency symptoms now",
             MedicalEmergency,
-            r"\bsuddenly (really |very )?confused\b|\b(very |really )?confus(ed|d)\b.{0,60}\b(chemo|hot|temp|shaking|words)\b|\bdoesn'?t know what day\b|\b(can'?t|cannot) feel my (feet|legs|arms?|hands)\b|\blegs?\b.{0,40}\b(weak and numb|numb|gone from under|given way|gave way)\b|\b(can'?t|cannot) (stand|walk|get up)\b|\bwet myself\b|\bstruggling to walk\b|\b(lips|tongue|throat)\b.{0,40}\b(swollen|swelling|tight)\b|\bshaking so much\b|\bchest feels like\b|\bpain in the middle of my chest\b|\b(out of breath|breathless)\b|\bworst headache\b|\bseeing double\b|\bspeech went\b|\b(words|speech) (are|is) not coming\b|\bjerking on its own\b|\b(temp|temperature)('s| is| of)? (3[89]|4[01])(\.\d)?\b|\b(feel|feeling) cold and clammy\b",
+            r"\bsuddenly (really |very )?confused\b|\b(very |really )?confus(ed|d)\b.{0,60}\b(chemo|hot|temp|shaking|words)\b|\bdoesn'?t know what day\b|\b(can'?t|cannot) feel my (feet|legs|arms?|hands)\b|\blegs?\b.{0,40}\b(weak and numb|numb|gone from under|given way|gave way)\b|\b(can'?t|cannot) (stand|walk|get up)\b|\bwet myself\b|\bstruggling to walk\b|\b(lips|tongue|throat)\b.{0,40}\b(swollen|swelling|tight)\b|\bshaking so much\b|\bchest feels like\b|\bpain in the middle of my chest\b|\b(out of breath|breathless)\b|\bworst headache\b|\bseeing double\b|\bspeech went\b|\b(words|speech) (are|is) not coming\b|\bjerking on its own\b|\b(temp|temperature)('s| is| of)? (3[89]|4[01])(\.\d)?\b|\b(feel|feeling) cold and clammy\b|\b(temp|temperature|thermometer)\b.{0,40}\b(3[89]|4[01])\.\d\b|\bit'?s (3[89]|4[01])\.\d\b",
         ),
         signal(
             "another member at risk",
@@ -185,8 +190,8 @@ static SIGNALS: LazyLock<Vec<Signal>> = LazyLock::new(|| {
 /// Phrases that, in the same sentence, say a signal is not a present risk.
 static DISCOUNTS: LazyLock<Regex> = LazyLock::new(|| {
     super::detect::regex(concat!(
-        r"\b(not|never|no longer|nor) (feeling |been |ever )?(suicidal|going to|want to (die|kill)|planning)\b",
-        r"|\bi'?m not (suicidal|going to|planning)\b|\bdon'?t (want|plan) to (kill|end|die|hurt)\b",
+        r"\b(not|never|no longer|nor) (feeling |been |ever )?(suicidal|want to (die|kill))\b",
+        r"|\bi'?m not (suicidal|going to do anything)\b|\bdon'?t (want|plan) to (kill|end|die|hurt)\b",
         r"|\bused to\b|\byears ago\b|\bwhen i was (young|younger|a teenager|at school|\d+)\b|\bin the past\b",
         r"|\b(if|what if|would it be|is it normal|is it|are there|what are|how do|how long|signs of|symptoms of|leaflet|policy|debate|law|bill|campaign|documentary|article|film|book)\b.*\?",
         r"|\bassisted dying\b|\bdignitas\b|\b(hospice|dnacpr|dnr|palliative|end of life|will|funeral)\b.*\b(plan|planned|planning|wrote|written|sorted)\b",
@@ -199,7 +204,7 @@ static DISCOUNTS: LazyLock<Regex> = LazyLock::new(|| {
 /// place now"): its risk sentences count only if they also say *now*.
 static OVER: LazyLock<Regex> = LazyLock::new(|| {
     super::detect::regex(
-        r"\b(years?|months) ago\b|\bback in (19|20)\d\d\b|\bin (19|20)\d\d\b|\blast (year|summer|winter|spring|autumn)\b|\bwhen i was (young|younger|a teenager|at school|\d+)\b|\bused to\b|\b(therapy|counselling|medication|the crisis team|my gp) (really )?helped\b|\b(i'?m|i am) (in a )?(much )?(better|safe|good) (place|now)\b|\b(doing|feeling) (much |so much |a lot )?better\b|\blooking back\b|\bthat was (then|the worst)\b|\bi got (through|help)\b|\bi'?m still here\b|\bbeen (clean|free) (of|from)\b|\ball (fine|good|ok) now\b|\bhome now\b|\bthat was in\b|\bthat was (19|20)\d\d\b|\bwhen i was first\b|\bended up\b|\blast cycle\b|\bhad the rest\b|\bhaven'?t done it since\b|\bsince then\b",
+        r"\b(years?|months) ago\b|\bback in (19|20)\d\d\b|\bin (19|20)\d\d\b|\bwhen i was (young|younger|a teenager|at school|\d+)\b|\bused to\b|\b(therapy|counselling|medication|the crisis team|my gp) (really )?helped\b|\b(i'?m|i am) (in a )?(much )?(better|safe|good) (place|now)\b|\b(doing|feeling) (much |so much |a lot )?better\b|\blooking back\b|\bthat was (then|the worst)\b|\bi got (through|help)\b|\bi'?m still here\b|\bbeen (clean|free) (of|from)\b|\ball (fine|good|ok) now\b|\bhome now\b|\bthat was in\b|\bthat was (19|20)\d\d\b|\bwhen i was first\b|\bended up\b|\blast cycle\b|\bhad the rest\b|\bhaven'?t done it since\b|\bsince then\b",
     )
 });
 
@@ -220,7 +225,7 @@ static MEMBER: LazyLock<Regex> = LazyLock::new(|| {
 /// … and a risk described in the third person.
 static THIRD_PERSON_RISK: LazyLock<Regex> = LazyLock::new(|| {
     super::detect::regex(
-        r"\b(hurt|hurting|cut|cutting|burn|burning|kill|killing) (herself|himself|themselves)\b|\b(she|he|they)('s| is| has| was| had| said| says| sounded| posted| messaged| wrote)?\b.{0,90}\b(goodbye|overdose|pills|tablets|knife|blade|bridge|river|multi-storey|numb|temperature|temp'?s|shivering|confused|threatened|hit her|hit him|locked (her|him) in|at peace|jewellery|a bother|better off without|wanting to be here|want to come back|the lot|taking all|not answering|stopped replying|giving .{0,20} away|given .{0,20} away|so no one has to)\b",
+        r"\b(hurt|hurting|cut|cutting|burn|burning|kill|killing) (herself|himself|themselves)\b|\b(hit|hurt|threatened|locked in|beat) (her|him)\b|\b(she|he|they)('s| is| has| was| had| said| says| sounded| posted| messaged| wrote)?\b.{0,90}\b(goodbye|overdose|pills|tablets|knife|blade|bridge|river|multi-storey|numb|temperature|temp'?s|shivering|confused|threatened|hit her|hit him|locked (her|him) in|at peace|jewellery|a bother|better off without|wanting to be here|want to come back|the lot|taking all|not answering|stopped replying|giving .{0,20} away|given .{0,20} away|so no one has to)\b",
     )
 });
 
@@ -237,8 +242,14 @@ static NOT_TERMINAL: LazyLock<Regex> = LazyLock::new(|| {
     )
 });
 /// Signals that terminal illness explains.
-const LEGACY: [&str; 5] =
-    ["saying goodbye", "giving things away", "a goodbye by choice", "a chosen day", "wish to be dead"];
+const LEGACY: [&str; 6] = [
+    "saying goodbye",
+    "giving things away",
+    "a goodbye by choice",
+    "a chosen day",
+    "wish to be dead",
+    "settling affairs",
+];
 
 /// A passive wish to be dead balanced by a wish to live, or an explicit "not suicidal".
 static BALANCED: LazyLock<Regex> = LazyLock::new(|| {
@@ -256,7 +267,22 @@ static SOMEONE_AT_HOME: LazyLock<Regex> = LazyLock::new(|| {
     )
 });
 /// A death, not a risk: a member who died is grief.
-static DIED: LazyLock<Regex> = LazyLock::new(|| super::detect::regex(r"\b(died|passed away|funeral|rip)\b"));
+static DIED: LazyLock<Regex> = LazyLock::new(|| {
+    super::detect::regex(r"(\b(she|he|they)|@\w+) (has |have )?(died|passed away)\b|\bher funeral\b|\brip\b")
+});
+
+/// Symptoms are an emergency whenever they are happening now, even in a question ("is this
+/// normal?"); only a sentence wholly in the past, or a denial, sets them aside.
+static SYMPTOMS_DENIED: LazyLock<Regex> = LazyLock::new(|| {
+    super::detect::regex(r"\b(not|isn'?t|no|never|wasn'?t) (breathless|out of breath|confused|feverish|in pain)\b")
+});
+static PAST_VERBS: LazyLock<Regex> =
+    LazyLock::new(|| super::detect::regex(r"\b(had|was|were|ended up|rang|went|got|took|once)\b"));
+static PRESENT: LazyLock<Regex> = LazyLock::new(|| {
+    super::detect::regex(
+        r"\b(is|am|i'?m|it'?s|feels?|have|has|keeps?|now|tonight|today|this (morning|afternoon|evening)|since|started|getting|can'?t)\b",
+    )
+});
 
 /// The first sentence-level signals of present risk, if any.
 pub fn assess(text: &str) -> Option<Urgency> {
@@ -264,7 +290,7 @@ pub fn assess(text: &str) -> Option<Urgency> {
     // Most posts carry no signal at all: one pass per pattern over the whole text says so,
     // and only the patterns that fired are looked at sentence by sentence.
     let candidates: Vec<&Signal> = SIGNALS.iter().filter(|s| s.pattern.is_match(&lower)).collect();
-    let someone_else = MEMBER.is_match(text) && THIRD_PERSON_RISK.is_match(&lower) && !DIED.is_match(&lower);
+    let someone_else = MEMBER.is_match(&lower) && THIRD_PERSON_RISK.is_match(&lower) && !DIED.is_match(&lower);
     if candidates.is_empty() && !someone_else {
         return None;
     }
@@ -279,7 +305,10 @@ pub fn assess(text: &str) -> Option<Urgency> {
     let at_home = SOMEONE_AT_HOME.is_match(&lower);
     for sentence in lower.split(['.', '!', '\n']).map(str::trim).filter(|s| !s.is_empty()) {
         let discounted = DISCOUNTS.is_match(sentence) || (over && !NOW.is_match(sentence));
+        let symptoms_set_aside =
+            SYMPTOMS_DENIED.is_match(sentence) || (PAST_VERBS.is_match(sentence) && !PRESENT.is_match(sentence));
         for s in &candidates {
+            let discounted = if s.kind == UrgentKind::MedicalEmergency { symptoms_set_aside } else { discounted };
             let explained = match s.kind {
                 _ if LEGACY.contains(&s.name) && legacy => true,
                 UrgentKind::Suicide if balanced => true,
