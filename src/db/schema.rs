@@ -166,6 +166,7 @@ diesel::table! {
         last_error -> Nullable<Text>,
         body_html -> Nullable<Text>,
         list_unsubscribe -> Nullable<Text>,
+        decision_post_id -> Nullable<BigInt>,
     }
 }
 

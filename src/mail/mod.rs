@@ -16,7 +16,21 @@ pub use worker::{MAX_ATTEMPTS, OutboxWorker, Transport};
 
 /// Queues an email. Call inside the transaction that makes the email true.
 pub fn enqueue(conn: &mut AnyConnection, to: &str, subject: &str, body_text: &str) -> QueryResult<()> {
-    enqueue_with(conn, to, subject, body_text, None, None)
+    enqueue_with(conn, to, subject, body_text, None, None, None)
+}
+
+/// A moderator's decision on a post, emailed once its undo window has passed (and withdrawn
+/// by an undo before then).
+#[derive(Debug, Clone, Copy)]
+pub struct Decided {
+    pub post_id: i64,
+    pub send_after: chrono::Duration,
+}
+
+/// Withdraws the unsent emails about a decision on `post_id` (it was undone).
+pub fn withdraw_decision(conn: &mut AnyConnection, post_id: i64) -> QueryResult<usize> {
+    diesel::delete(outbox::table.filter(outbox::decision_post_id.eq(post_id)).filter(outbox::sent_at.is_null()))
+        .execute(conn)
 }
 
 /// Queues an email with an HTML alternative and a one-click unsubscribe address.
@@ -27,6 +41,7 @@ pub fn enqueue_with(
     body_text: &str,
     body_html: Option<&str>,
     list_unsubscribe: Option<&str>,
+    decided: Option<Decided>,
 ) -> QueryResult<()> {
     let now = db::now();
     diesel::insert_into(outbox::table)
@@ -37,7 +52,8 @@ pub fn enqueue_with(
             outbox::body_html.eq(body_html),
             outbox::list_unsubscribe.eq(list_unsubscribe),
             outbox::created_at.eq(now),
-            outbox::next_attempt_at.eq(now),
+            outbox::next_attempt_at.eq(now + decided.map_or(chrono::Duration::zero(), |d| d.send_after)),
+            outbox::decision_post_id.eq(decided.map(|d| d.post_id)),
         ))
         .execute(conn)
         .map(drop)

@@ -221,7 +221,14 @@ pub fn email(conn: &mut AnyConnection, user_id: i64, notice: &Notice) -> QueryRe
     }
     .render()
     .map_err(|e| diesel::result::Error::QueryBuilderError(e.into()))?;
-    super::enqueue_with(conn, &address, &email.subject, &text, Some(&html), Some(&unsubscribe_link))?;
+    // A decision can be undone for a while: its email waits that long, and an undo withdraws it.
+    let decided = match notice {
+        Notice::Approved { post_id } | Notice::Rejected { post_id, .. } | Notice::Redacted { post_id, .. } => {
+            Some(super::Decided { post_id: *post_id, send_after: crate::moderation::actions::UNDO_WINDOW })
+        }
+        _ => None,
+    };
+    super::enqueue_with(conn, &address, &email.subject, &text, Some(&html), Some(&unsubscribe_link), decided)?;
     Ok(true)
 }
 

@@ -653,6 +653,8 @@ pub fn undo(conn: &mut AnyConnection, moderator_id: i64, post_id: i64) -> QueryR
         post_id,
         "A moderator is taking another look at your post; we will tell you what they decide.",
     )?;
+    // The decision's email has not gone yet (it waits out this window): it never will.
+    crate::mail::withdraw_decision(conn, post_id)?;
     crate::site::audit(conn, Some(moderator_id), "undo", "post", post_id, &status)?;
     Ok(true)
 }

@@ -23,6 +23,14 @@ fn decide(moderator: &crate::helpers::Client, title: &str, fields: &[(&str, &str
     item
 }
 
+/// Lets the undo window pass for every decision email waiting on it (the clock moves, not the test).
+fn past_the_undo_window(app: &TestApp) {
+    diesel::update(outbox::table.filter(outbox::sent_at.is_null()))
+        .set(outbox::next_attempt_at.eq(forum::db::now()))
+        .execute(&mut crate::helpers::pool(app).get().unwrap())
+        .unwrap();
+}
+
 /// The forum path of the first link in `text` that starts with `base` + `prefix`.
 fn link_path(app: &TestApp, text: &str, prefix: &str) -> String {
     let start = text.find(&format!("{}{prefix}", app.base)).unwrap_or_else(|| panic!("no link to {prefix} in {text}"));
@@ -46,6 +54,10 @@ fn each_notice_reaches_a_real_smtp_server_with_its_headers_and_working_links() {
     // Approved: a link to the post, and nothing of its words.
     member.post("/g/hub/new", &[("title", "Wig advice"), ("body", "Where did you get your wig fitted?")]);
     let post = decide(&admin, "Wig advice", &[("action", "approve")]);
+    // Decisions are emailed once they can no longer be undone.
+    std::thread::sleep(Duration::from_millis(500));
+    assert!(smtp.messages().iter().all(|m| !m.text().contains("approved your post")), "not during the undo window");
+    past_the_undo_window(&app);
     let approved = smtp.wait_for(&member_email, "approved your post");
     assert_eq!(approved.header("Subject").as_deref(), Some("Your post is live"));
     assert_eq!(approved.from, "no-reply@localhost", "the envelope sender is FORUM_MAIL_FROM");
@@ -60,6 +72,7 @@ fn each_notice_reaches_a_real_smtp_server_with_its_headers_and_working_links() {
     // Rejected: the ground rule, the note, and a link to change it.
     member.post("/g/hub/new", &[("title", "Buy my tea"), ("body", "Miracle tea, cures everything, DM me.")]);
     decide(&admin, "Buy my tea", &[("action", "reject"), ("rule", "no-spam"), ("note", "No selling here, sorry.")]);
+    past_the_undo_window(&app);
     let rejected = smtp.wait_for(&member_email, "did not approve");
     let text = rejected.text();
     assert!(text.contains("No spam") && text.contains("No selling here, sorry."), "{text}");
@@ -70,6 +83,7 @@ fn each_notice_reaches_a_real_smtp_server_with_its_headers_and_working_links() {
     // Redacted: what was removed, never the number itself.
     member.post("/g/hub/new", &[("title", "My letter"), ("body", "My NHS number is 943 476 5919, is that right?")]);
     decide(&admin, "My letter", &[("action", "redact")]);
+    past_the_undo_window(&app);
     let redacted = smtp.wait_for(&member_email, "removed personal information");
     assert!(redacted.text().contains("NHS number removed") && !redacted.text().contains("943"), "{}", redacted.text());
 
@@ -96,6 +110,26 @@ fn each_notice_reaches_a_real_smtp_server_with_its_headers_and_working_links() {
     smtp.wait_for(&member_email, "/password-reset/");
     assert_eq!(smtp.messages().len(), before + 1, "only the password reset was sent");
     assert_eq!(app.client().post_raw("/unsubscribe/1.forged", &[]).status, 404);
+}
+
+#[test]
+fn an_undone_decision_is_never_emailed() {
+    let smtp = SmtpServer::start();
+    let app = spawn_app_with_smtp(smtp.clone());
+    app.hold_everything("hub");
+    let (member, member_email) = app.member("Undone Una");
+    let (admin, _) = app.admin("Undo Mailer");
+    member.post("/g/hub/new", &[("title", "Changed my mind"), ("body", "A perfectly fine question.")]);
+    let post = decide(&admin, "Changed my mind", &[("action", "reject"), ("rule", "no-spam")]);
+    assert_eq!(admin.post(&format!("/mod/queue/{post}/undo"), &[]).location(), "/mod/queue?done=undo");
+    decide(&admin, "Changed my mind", &[("action", "approve")]);
+    past_the_undo_window(&app);
+    smtp.wait_for(&member_email, "approved your post");
+    std::thread::sleep(Duration::from_millis(500));
+    assert!(
+        smtp.messages().iter().all(|m| !m.text().contains("did not approve")),
+        "the rejection that was undone never reached the author"
+    );
 }
 
 #[test]

@@ -7,5 +7,7 @@ ALTER TABLE users DROP COLUMN digest;
 ALTER TABLE users DROP COLUMN email_excerpts;
 ALTER TABLE users DROP COLUMN email_off;
 DROP INDEX outbox_failed;
+DROP INDEX outbox_decision;
+ALTER TABLE outbox DROP COLUMN decision_post_id;
 ALTER TABLE outbox DROP COLUMN list_unsubscribe;
 ALTER TABLE outbox DROP COLUMN body_html;

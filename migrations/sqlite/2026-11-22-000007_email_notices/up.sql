@@ -3,6 +3,9 @@
 -- Outbox rows may carry an HTML alternative and a one-click unsubscribe address (RFC 8058).
 ALTER TABLE outbox ADD COLUMN body_html TEXT;
 ALTER TABLE outbox ADD COLUMN list_unsubscribe TEXT;
+-- A moderator's decision is emailed after the undo window, and an undo withdraws it.
+ALTER TABLE outbox ADD COLUMN decision_post_id BIGINT;
+CREATE INDEX outbox_decision ON outbox(decision_post_id);
 CREATE INDEX outbox_failed ON outbox(failed_at, id);
 
 ALTER TABLE users ADD COLUMN email_off BOOLEAN NOT NULL DEFAULT FALSE;
