@@ -38,21 +38,21 @@ fn moderators(conn: &mut AnyConnection) -> QueryResult<Vec<(i64, bool, Vec<i64>)
     Ok(out)
 }
 
-/// Held posts waiting (all, urgent, older than `before`) in `scope` (`None`: every group).
-/// Escalated posts are the admins' (`scope` = `None`) alone.
+/// Held posts waiting in `scope` (`None`: every group, for admins) — all and urgent, as the
+/// moderators' navigation counts them — and how many arrived before `before`. Escalated posts
+/// are the admins' alone.
 fn waiting(conn: &mut AnyConnection, scope: Option<&[i64]>, before: NaiveDateTime) -> QueryResult<(i64, i64, i64)> {
-    let mut query = posts::table
+    let (all, urgent) = crate::moderation::queue::waiting(conn, scope, scope.is_none())?;
+    let mut old = posts::table
         .inner_join(topics::table)
         .filter(posts::status.eq("pending"))
-        .select((posts::urgent, posts::created_at))
+        .filter(posts::created_at.lt(before))
+        .count()
         .into_boxed();
     if let Some(ids) = scope {
-        query = query.filter(topics::group_id.eq_any(ids.to_vec())).filter(posts::escalated.eq(false));
+        old = old.filter(topics::group_id.eq_any(ids.to_vec())).filter(posts::escalated.eq(false));
     }
-    let rows: Vec<(bool, NaiveDateTime)> = query.load(conn)?;
-    let urgent = rows.iter().filter(|(u, _)| *u).count() as i64;
-    let old = rows.iter().filter(|(_, at)| *at < before).count() as i64;
-    Ok((rows.len() as i64, urgent, old))
+    Ok((all, urgent, old.get_result(conn)?))
 }
 
 /// Claims the right to send a member a periodic email: sets `column` to `now` if it was last

@@ -1,6 +1,8 @@
 //! `Ctx`: who is asking, plus the CSRF token for the forms on the page. Every page handler takes
-//! one; it costs one pooled connection and three small indexed queries for signed-in viewers (four for moderators), none
-//! for anonymous ones.
+//! one; it costs one pooled connection and small indexed queries: the ground rules' version for
+//! everyone; for signed-in viewers also the session with its account (whose last-seen time is
+//! refreshed now and then) and their memberships; for moderators also one grouped count of the
+//! queue.
 
 use std::future::Future;
 use std::pin::Pin;
