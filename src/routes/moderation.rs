@@ -653,6 +653,26 @@ impl RemovalForm {
     }
 }
 
+/// Removes a post under the ground rule the form names (with its author's note), or gives back
+/// what is wrong with the form, for the page to show again.
+async fn remove_under_rule(
+    state: &AppState,
+    moderator_id: i64,
+    post_id: i64,
+    form: RemovalForm,
+    canned: &[moderation::canned::CannedNote],
+) -> Result<Result<(), (FormErrors, Typed)>, AppError> {
+    let (rule, note) = match form.reasons(canned) {
+        Ok(reasons) => reasons,
+        Err(problem) => return Ok(Err(problem)),
+    };
+    db::write(&state.pool, move |conn| {
+        Ok(moderation::actions::remove(conn, moderator_id, post_id, &rule, note.as_deref())?)
+    })
+    .await?;
+    Ok(Ok(()))
+}
+
 /// Keep the reported post (restoring it if members' reports hid it) or remove it under a
 /// ground rule.
 pub async fn decide_report(
@@ -670,14 +690,8 @@ pub async fn decide_report(
             db::write(&state.pool, move |conn| Ok(moderation::flags::keep(conn, moderator_id, post_id)?)).await?;
             Ok(see_other("/mod/queue?done=keep"))
         }
-        "remove" => match form.reasons(&page.canned) {
-            Ok((rule, note)) => {
-                db::write(&state.pool, move |conn| {
-                    Ok(moderation::actions::remove(conn, moderator_id, post_id, &rule, note.as_deref())?)
-                })
-                .await?;
-                Ok(see_other("/mod/queue?done=remove"))
-            }
+        "remove" => match remove_under_rule(&state, moderator_id, post_id, form, &page.canned).await? {
+            Ok(()) => Ok(see_other("/mod/queue?done=remove")),
             Err((errors, typed)) => {
                 (page.errors, page.typed) = (errors, typed);
                 render(StatusCode::UNPROCESSABLE_ENTITY, &page)
@@ -729,14 +743,8 @@ pub async fn remove(
     let moderator_id = ctx.require_moderator()?.account.id;
     let mut page = moderated_post(&ctx, &state, id(&path)?).await?;
     let (post_id, topic_id) = (page.post.id, page.topic.id);
-    match form.into_inner().reasons(&page.canned) {
-        Ok((rule, note)) => {
-            db::write(&state.pool, move |conn| {
-                Ok(moderation::actions::remove(conn, moderator_id, post_id, &rule, note.as_deref())?)
-            })
-            .await?;
-            Ok(see_other(&format!("/t/{topic_id}")))
-        }
+    match remove_under_rule(&state, moderator_id, post_id, form.into_inner(), &page.canned).await? {
+        Ok(()) => Ok(see_other(&format!("/t/{topic_id}"))),
         Err((errors, typed)) => {
             (page.errors, page.typed) = (errors, typed);
             render(StatusCode::UNPROCESSABLE_ENTITY, &page)
