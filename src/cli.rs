@@ -53,6 +53,10 @@ pub fn create_admin(config: &Config, email: &str, name: &str) -> anyhow::Result<
         bail!("`{email}` is not an email address");
     };
     let (display_name, key) = accounts::parse_display_name(name).map_err(|why| anyhow::anyhow!(why))?;
+    // An admin is staff but holds no professional badge.
+    if let Some(why) = crate::professionals::names::refusal(&display_name, false, true) {
+        bail!("{why}");
+    }
     let pool = crate::db::connect(&config.database, 1)?;
     let mut conn = pool.get().context("cannot get a database connection")?;
     crate::seed::seed_if_empty(&mut conn)?;

@@ -57,6 +57,8 @@ pub struct Group {
     /// `post_moderate`, `newcomers` or `all` (see `moderation::Policy`).
     pub moderation_policy: String,
     pub newcomer_posts: i32,
+    /// Members may mark a new topic as a question for a professional.
+    pub pro_questions: bool,
 }
 
 impl Group {
@@ -228,6 +230,7 @@ pub struct GroupFields {
     /// `post_moderate`, `newcomers` or `all`.
     pub moderation_policy: String,
     pub newcomer_posts: i32,
+    pub pro_questions: bool,
 }
 
 pub const POLICIES: [(&str, &str); 3] = [
@@ -284,6 +287,7 @@ pub fn create(conn: &mut AnyConnection, f: &GroupFields) -> QueryResult<i64> {
             groups::visibility.eq(&f.visibility),
             groups::moderation_policy.eq(&f.moderation_policy),
             groups::newcomer_posts.eq(f.newcomer_posts),
+            groups::pro_questions.eq(f.pro_questions),
             groups::position.eq(position.unwrap_or(0) + 1),
             groups::created_at.eq(db::now()),
         ))
@@ -302,6 +306,7 @@ pub fn update(conn: &mut AnyConnection, id: i64, f: &GroupFields) -> QueryResult
             groups::visibility.eq(&f.visibility),
             groups::moderation_policy.eq(&f.moderation_policy),
             groups::newcomer_posts.eq(f.newcomer_posts),
+            groups::pro_questions.eq(f.pro_questions),
         ))
         .execute(conn)
         .map(drop)

@@ -15,6 +15,7 @@ pub mod markdown;
 pub mod moderation;
 pub mod policy;
 pub mod posting;
+pub mod professionals;
 pub mod routes;
 pub mod secrets;
 pub mod seed;

@@ -3,6 +3,7 @@
 
 use crate::accounts::Account;
 use crate::groups::{Group, Membership, Visibility};
+use crate::professionals::Badge;
 
 /// A signed-in member and their standing in groups.
 #[derive(Debug, Clone)]
@@ -10,6 +11,10 @@ pub struct SignedIn {
     pub session_id: i64,
     pub account: Account,
     pub memberships: Vec<Membership>,
+    /// Their verified professional badge, if they hold one now.
+    pub badge: Option<Badge>,
+    /// With a badge: the groups an admin approved them to read and answer in.
+    pub clinician_groups: Vec<i64>,
 }
 
 /// Whoever is making the request.
@@ -39,13 +44,29 @@ impl Viewer {
         self.membership(group_id).is_some_and(Membership::approved)
     }
 
-    /// May read the group's topics. Private groups: approved members, their moderators, admins.
+    /// Holds a verified professional badge now.
+    pub fn badge(&self) -> Option<&Badge> {
+        self.signed_in.as_ref().and_then(|s| s.badge.as_ref())
+    }
+
+    /// A verified clinician an admin approved for the group.
+    pub fn clinician_for(&self, group_id: i64) -> bool {
+        self.signed_in.as_ref().is_some_and(|s| s.badge.is_some() && s.clinician_groups.contains(&group_id))
+    }
+
+    /// May read the group's topics. Private groups: approved members, verified clinicians
+    /// approved for the group, their moderators, admins.
     pub fn can_read(&self, group: &Group) -> bool {
         match group.visibility() {
             Visibility::Open => true,
             Visibility::Members => self.signed_in.is_some(),
-            Visibility::Private => self.is_admin() || self.approved_member(group.id),
+            Visibility::Private => self.is_admin() || self.approved_member(group.id) || self.clinician_for(group.id),
         }
+    }
+
+    /// Sees the open questions for professionals: a verified clinician.
+    pub fn can_answer_questions(&self) -> bool {
+        self.badge().is_some()
     }
 
     /// May start topics and reply: can read, has confirmed their email address, and is not
@@ -103,6 +124,7 @@ mod tests {
             last_activity_at: None,
             moderation_policy: "post_moderate".into(),
             newcomer_posts: 3,
+            pro_questions: false,
         }
     }
 
@@ -125,6 +147,8 @@ mod tests {
                     banned: false,
                 },
                 memberships,
+                badge: None,
+                clinician_groups: Vec::new(),
             }),
         }
     }

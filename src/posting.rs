@@ -70,6 +70,12 @@ pub struct Topic {
     pub last_post_at: NaiveDateTime,
     /// A moderator closed it to replies.
     pub locked: bool,
+    /// A question for a professional.
+    pub pro_question: bool,
+    /// The badge's profession of the first verified clinician who answered it.
+    pub answered_profession: Option<String>,
+    /// The reply the asker found most helpful.
+    pub helpful_post_id: Option<i64>,
 }
 
 impl Topic {
@@ -86,7 +92,10 @@ pub struct TopicListItem {
     pub title: String,
     pub reply_count: i64,
     pub last_post_at: NaiveDateTime,
+    pub author_id: i64,
     pub author_name: String,
+    pub pro_question: bool,
+    pub answered_profession: Option<String>,
 }
 
 /// A post as the topic page shows it.
@@ -128,7 +137,16 @@ pub fn group_topics(conn: &mut AnyConnection, group_id: i64, page: i64) -> Query
         .filter(topics::group_id.eq(group_id))
         .filter(topics::status.eq(LIVE))
         .order((topics::last_post_at.desc(), topics::id.desc()))
-        .select((topics::id, topics::title, topics::reply_count, topics::last_post_at, users::display_name))
+        .select((
+            topics::id,
+            topics::title,
+            topics::reply_count,
+            topics::last_post_at,
+            topics::author_id,
+            users::display_name,
+            topics::pro_question,
+            topics::answered_profession,
+        ))
         .limit(TOPICS_PER_PAGE)
         .offset((page - 1) * TOPICS_PER_PAGE)
         .load(conn)
@@ -391,6 +409,9 @@ pub fn set_status(conn: &mut AnyConnection, post_id: i64, expected: &str, new_st
             .execute(conn)?;
         if topic.status == LIVE {
             count_in_group(conn, topic.group_id, 0, delta, None)?;
+        }
+        if was_live && topic.pro_question {
+            crate::professionals::questions::reply_withdrawn(conn, topic.id, post_id)?;
         }
     }
     Ok(true)

@@ -32,6 +32,8 @@ struct DefaultGroup {
     description: &'static str,
     rules: &'static str,
     visibility: &'static str,
+    /// Members may ask a question for a professional here.
+    pro_questions: bool,
 }
 
 const DEFAULT_GROUPS: [DefaultGroup; 5] = [
@@ -42,6 +44,7 @@ const DEFAULT_GROUPS: [DefaultGroup; 5] = [
         rules: "Mammographers and radiographers answer here with verified badges. Please do not \
                 post images of your results or letters.",
         visibility: "open",
+        pro_questions: true,
     },
     DefaultGroup {
         slug: "secondaries",
@@ -51,6 +54,7 @@ const DEFAULT_GROUPS: [DefaultGroup; 5] = [
                 treatment choices and end of life is welcome here; please add a content note to \
                 posts about a member's death.",
         visibility: "private",
+        pro_questions: true,
     },
     DefaultGroup {
         slug: "fertility",
@@ -59,6 +63,7 @@ const DEFAULT_GROUPS: [DefaultGroup; 5] = [
         rules: "Be gentle with one another: people here are at very different points. Say so in \
                 the title if your post is about a pregnancy or a baby.",
         visibility: "members",
+        pro_questions: true,
     },
     DefaultGroup {
         slug: "hub",
@@ -67,6 +72,7 @@ const DEFAULT_GROUPS: [DefaultGroup; 5] = [
         rules: "New here? Introduce yourself. Questions that fit another group may be moved there \
                 by a moderator.",
         visibility: "open",
+        pro_questions: false,
     },
     DefaultGroup {
         slug: "moving-on",
@@ -74,6 +80,7 @@ const DEFAULT_GROUPS: [DefaultGroup; 5] = [
         description: "Life after treatment: recovery, work, relationships and fear of recurrence.",
         rules: "Celebrate each other's milestones, and remember others may still be in treatment.",
         visibility: "open",
+        pro_questions: false,
     },
 ];
 
@@ -100,6 +107,7 @@ pub fn seed_if_empty(conn: &mut AnyConnection) -> anyhow::Result<bool> {
                     visibility: g.visibility.into(),
                     moderation_policy: "post_moderate".into(),
                     newcomer_posts: 3,
+                    pro_questions: g.pro_questions,
                 },
             )?;
         }

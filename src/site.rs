@@ -62,9 +62,16 @@ pub fn put_setting(conn: &mut AnyConnection, key: &str, value: &str) -> QueryRes
 }
 
 /// Numbers staff can tune at `/admin/settings`: (key, what it means, default, lowest, highest).
-pub const TUNABLES: [(&str, &str, i64, i64, i64); 2] = [
+pub const TUNABLES: [(&str, &str, i64, i64, i64); 3] = [
     ("flags_to_hide", "Reports from different members that hide a live post until a moderator looks", 3, 1, 20),
     ("queue_alert_minutes", "Minutes a held post may wait before its moderators are emailed", 30, 5, 1440),
+    (
+        "badge_months",
+        "Months a professional badge lasts before the clinician's registration is checked again",
+        12,
+        1,
+        36,
+    ),
 ];
 
 /// A tunable number: its stored value, or its default.
@@ -143,6 +150,14 @@ fn concerns(conn: &mut AnyConnection, target_type: &str, target_id: i64) -> Quer
             .optional()?
             .map_or((None, None), |(member, group)| (Some(member), Some(group))),
         "user" => (Some(target_id), None),
+        "verification" => (
+            crate::db::schema::verifications::table
+                .find(target_id)
+                .select(crate::db::schema::verifications::user_id)
+                .first(conn)
+                .optional()?,
+            None,
+        ),
         "group" => (None, Some(target_id)),
         _ => (None, None),
     })

@@ -83,6 +83,7 @@ diesel::table! {
         created_at -> Timestamp,
         moderation_policy -> Text,
         newcomer_posts -> Integer,
+        pro_questions -> Bool,
     }
 }
 
@@ -110,6 +111,13 @@ diesel::table! {
         created_at -> Timestamp,
         last_post_at -> Timestamp,
         locked -> Bool,
+        pro_question -> Bool,
+        asked_profession_id -> Nullable<BigInt>,
+        asked_at -> Nullable<Timestamp>,
+        answer_post_id -> Nullable<BigInt>,
+        answered_profession -> Nullable<Text>,
+        answered_at -> Nullable<Timestamp>,
+        helpful_post_id -> Nullable<BigInt>,
     }
 }
 
@@ -263,6 +271,48 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    professions (id) {
+        id -> BigInt,
+        name -> Text,
+        badge -> Text,
+        regulator -> Text,
+        hcpc_prefix -> Text,
+        position -> Integer,
+        enabled -> Bool,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    verifications (id) {
+        id -> BigInt,
+        user_id -> BigInt,
+        profession_id -> BigInt,
+        regulator -> Text,
+        registration -> Text,
+        workplace -> Text,
+        note -> Text,
+        status -> Text,
+        created_at -> Timestamp,
+        decided_by -> Nullable<BigInt>,
+        decided_at -> Nullable<Timestamp>,
+        method -> Nullable<Text>,
+        reason -> Nullable<Text>,
+        expires_at -> Nullable<Timestamp>,
+        reminded_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    clinician_groups (user_id, group_id) {
+        user_id -> BigInt,
+        group_id -> BigInt,
+        approved_by -> Nullable<BigInt>,
+        created_at -> Timestamp,
+    }
+}
+
 diesel::joinable!(sessions -> users (user_id));
 diesel::joinable!(account_tokens -> users (user_id));
 diesel::joinable!(group_members -> groups (group_id));
@@ -273,6 +323,8 @@ diesel::joinable!(posts -> topics (topic_id));
 diesel::joinable!(posts -> users (author_id));
 diesel::joinable!(post_revisions -> posts (post_id));
 diesel::joinable!(flags -> posts (post_id));
+diesel::joinable!(verifications -> professions (profession_id));
+diesel::joinable!(clinician_groups -> groups (group_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
     settings,
@@ -294,4 +346,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     canned_notes,
     group_watches,
     helplines,
+    professions,
+    verifications,
+    clinician_groups,
 );

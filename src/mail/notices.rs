@@ -12,15 +12,57 @@ use crate::db::schema::users;
 /// Something a member may be emailed about.
 #[derive(Debug, Clone)]
 pub enum Notice {
-    Approved { post_id: i64 },
-    Rejected { post_id: i64, rule: String, note: Option<String> },
-    Redacted { post_id: i64, removed: String },
-    Reply { post_id: i64, excerpt: String },
-    NewTopic { topic_id: i64, group: String, excerpt: String },
-    Urgent { post_id: i64, group: String },
-    QueueWaiting { waiting: i64, minutes: i64 },
-    QueueSummary { waiting: i64, urgent: i64 },
-    Digest { period: &'static str, topics: Vec<(i64, String, String)> },
+    Approved {
+        post_id: i64,
+    },
+    Rejected {
+        post_id: i64,
+        rule: String,
+        note: Option<String>,
+    },
+    Redacted {
+        post_id: i64,
+        removed: String,
+    },
+    Reply {
+        post_id: i64,
+        excerpt: String,
+    },
+    NewTopic {
+        topic_id: i64,
+        group: String,
+        excerpt: String,
+    },
+    Urgent {
+        post_id: i64,
+        group: String,
+    },
+    QueueWaiting {
+        waiting: i64,
+        minutes: i64,
+    },
+    QueueSummary {
+        waiting: i64,
+        urgent: i64,
+    },
+    Digest {
+        period: &'static str,
+        topics: Vec<(i64, String, String)>,
+    },
+    /// A verified clinician answered the member's question for a professional.
+    ProfessionalAnswered {
+        post_id: i64,
+        profession: String,
+    },
+    /// An admin decided about the member's verification (or their badge).
+    Verification {
+        outcome: String,
+    },
+    /// The member's badge expires soon.
+    BadgeExpiring {
+        badge: String,
+        until: String,
+    },
 }
 
 struct Email {
@@ -113,6 +155,28 @@ impl Notice {
                 paragraphs: vec![format!("{waiting} held posts are waiting in your groups, {urgent} of them urgent.")],
                 link: "/mod/queue".into(),
                 link_text: "Open the queue",
+            },
+            Notice::ProfessionalAnswered { post_id, profession } => Email {
+                subject: format!("A verified {profession} answered your question"),
+                paragraphs: vec![format!(
+                    "A verified {profession} replied to the question you asked. You can read the answer, and mark the reply that helped you most."
+                )],
+                link: format!("/p/{post_id}/go"),
+                link_text: "Read the answer",
+            },
+            Notice::Verification { outcome } => Email {
+                subject: "About your professional badge".into(),
+                paragraphs: vec![outcome.clone()],
+                link: "/pro/apply".into(),
+                link_text: "See your application",
+            },
+            Notice::BadgeExpiring { badge, until } => Email {
+                subject: "Your professional badge expires soon".into(),
+                paragraphs: vec![format!(
+                    "Your badge as a verified {badge} expires on {until}. Ask us to check your registration again before then, and your badge carries on without a gap."
+                )],
+                link: "/pro/apply".into(),
+                link_text: "Ask to be checked again",
             },
             Notice::Digest { period, topics } => Email {
                 subject: format!("Your {period} digest: {} new topics", topics.len()),
@@ -245,7 +309,7 @@ pub fn post_went_live(conn: &mut AnyConnection, post_id: i64) -> QueryResult<()>
     if first == 0 {
         return Ok(());
     }
-    let (topic_id, author_id, is_opening, body, group_id, group_name, title, topic_status): (
+    let (topic_id, author_id, is_opening, body, group_id, group_name, title, topic_status, asker): (
         i64,
         i64,
         bool,
@@ -254,6 +318,7 @@ pub fn post_went_live(conn: &mut AnyConnection, post_id: i64) -> QueryResult<()>
         String,
         String,
         String,
+        i64,
     ) = posts::table
         .inner_join(topics::table.inner_join(groups::table))
         .filter(posts::id.eq(post_id))
@@ -266,6 +331,7 @@ pub fn post_went_live(conn: &mut AnyConnection, post_id: i64) -> QueryResult<()>
             groups::name,
             topics::title,
             topics::status,
+            topics::author_id,
         ))
         .first(conn)?;
     // A reply in a topic that is itself still held (its author may reply to it) tells nobody:
@@ -291,6 +357,18 @@ pub fn post_went_live(conn: &mut AnyConnection, post_id: i64) -> QueryResult<()>
     people.sort_unstable();
     people.dedup();
     people.retain(|&u| u != author_id && level(u) != "none");
+    // The first verified clinician's answer to a question: the asker hears who answered (and
+    // hears it even if they silenced the group: it is the answer to what they asked).
+    if !is_opening && let Some(profession) = crate::professionals::questions::reply_went_live(conn, post_id)? {
+        people.retain(|&u| u != asker);
+        crate::moderation::actions::notify(
+            conn,
+            asker,
+            post_id,
+            &format!("A verified {profession} answered your question “{title}”."),
+        )?;
+        email(conn, asker, &Notice::ProfessionalAnswered { post_id, profession })?;
+    }
     for user in people {
         if super::scheduled::readable_groups(conn, user, &[group_id])?.is_empty() {
             continue;

@@ -1,6 +1,6 @@
 //! Emails that come from the passing of time, not from a request: moderators hear when the
 //! queue's oldest post has waited too long (at most once an hour each) and get a daily summary;
-//! members get the digest they chose. The outbox worker runs [`run`] on every pass.
+//! members get the digest they chose; clinicians are reminded before their badge expires. The outbox worker runs [`run`] on every pass.
 //!
 //! Several server instances may run it at once: each email is claimed by a conditional update
 //! of the member's "last sent" time, so only one instance's update matches.
@@ -17,6 +17,7 @@ pub fn run(conn: &mut AnyConnection) -> QueryResult<usize> {
     let now = db::now();
     let mut queued = queue_alerts(conn, now)?;
     queued += digests(conn, now)?;
+    queued += crate::professionals::remind_expiring(conn, now)?;
     Ok(queued)
 }
 
@@ -127,14 +128,18 @@ fn digests(conn: &mut AnyConnection, now: NaiveDateTime) -> QueryResult<usize> {
     Ok(queued)
 }
 
-/// Of `groups`, those `user` may read: open and members-only groups, and private groups they
-/// belong to (a watch outlives a membership; the digest must not).
+/// Of `groups`, those `user` may read: open and members-only groups, private groups they
+/// belong to, and as a verified clinician those they are approved for (a watch outlives a
+/// membership or a badge; the digest must not).
 pub fn readable_groups(conn: &mut AnyConnection, user: i64, groups_wanted: &[i64]) -> QueryResult<Vec<i64>> {
-    let private_members: Vec<i64> = group_members::table
+    let mut private_members: Vec<i64> = group_members::table
         .filter(group_members::user_id.eq(user))
         .filter(group_members::status.eq("approved"))
         .select(group_members::group_id)
         .load(conn)?;
+    if crate::professionals::badge_of(conn, user)?.is_some() {
+        private_members.extend(crate::professionals::approved_groups(conn, user)?);
+    }
     let rows: Vec<(i64, String)> = groups::table
         .filter(groups::id.eq_any(groups_wanted.to_vec()))
         .select((groups::id, groups::visibility))

@@ -25,6 +25,9 @@ pub struct QueueItem {
     pub findings: String,
     pub escalated: bool,
     pub claimed_until: Option<NaiveDateTime>,
+    /// The author's badge profession, if a verified clinician wrote it (their posts meet the
+    /// stricter case-discussion rule, and moderators see that it is a clinician's post).
+    pub clinician: Option<String>,
 }
 
 impl QueueItem {
@@ -85,9 +88,17 @@ pub fn queue(
     viewer: i64,
     is_admin: bool,
 ) -> QueryResult<Vec<QueueItem>> {
+    use crate::db::schema::{professions, verifications};
+    // At most one approved verification per member (an approval supersedes the one before).
+    let badge = verifications::user_id
+        .eq(posts::author_id)
+        .and(verifications::status.eq(crate::professionals::APPROVED))
+        .and(verifications::expires_at.gt(crate::db::now()));
     let mut query = posts::table
         .inner_join(topics::table.inner_join(groups::table))
         .inner_join(users::table.on(users::id.eq(posts::author_id)))
+        .left_join(verifications::table.on(badge))
+        .left_join(professions::table.on(professions::id.eq(verifications::profession_id)))
         .filter(posts::status.eq("pending"))
         .order((posts::urgent.desc(), posts::created_at.asc(), posts::id.asc()))
         .select((
@@ -106,6 +117,7 @@ pub fn queue(
             posts::findings,
             posts::escalated,
             posts::claimed_until,
+            professions::badge.nullable(),
         ))
         .limit(200)
         .into_boxed();

@@ -99,7 +99,13 @@ pub async fn register(
     if email.is_none() {
         errors.add("email", "Enter an email address like name@example.com.");
     }
-    let name = match accounts::parse_display_name(&form.display_name) {
+    // A new member holds no badge and no staff role, so no name may claim either.
+    let name = match accounts::parse_display_name(&form.display_name).and_then(|(name, key)| {
+        match crate::professionals::names::refusal(&name, false, false) {
+            Some(why) => Err(why),
+            None => Ok((name, key)),
+        }
+    }) {
         Ok(n) => Some(n),
         Err(why) => {
             errors.add("display_name", why);

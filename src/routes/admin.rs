@@ -76,6 +76,7 @@ pub struct GroupForm {
     #[serde(default)]
     moderation_policy: String,
     newcomer_posts: Option<String>,
+    pro_questions: Option<String>,
 }
 
 impl From<GroupForm> for GroupFields {
@@ -89,6 +90,7 @@ impl From<GroupForm> for GroupFields {
             moderation_policy: f.moderation_policy,
             // Anything that is not a number is caught by the range check.
             newcomer_posts: f.newcomer_posts.as_deref().unwrap_or("3").trim().parse().unwrap_or(0),
+            pro_questions: f.pro_questions.is_some(),
         }
     }
 }
@@ -192,6 +194,7 @@ pub async fn edit_group_form(
             visibility: g.visibility,
             moderation_policy: g.moderation_policy,
             newcomer_posts: g.newcomer_posts,
+            pro_questions: g.pro_questions,
         },
     })
 }

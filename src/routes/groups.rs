@@ -10,8 +10,10 @@ use crate::error::AppError;
 use crate::groups::{Group, Visibility};
 use crate::moderation::{self, Outcome};
 use crate::posting::{self, TopicListItem};
+use crate::professionals::Badge;
 use crate::web::context::Chrome;
 use crate::web::{AppState, Ctx, FormErrors, PageQuery, html, render, see_other};
+use std::collections::HashMap;
 
 async fn load_group(state: &AppState, slug: String) -> Result<Group, AppError> {
     db::run(&state.pool, move |conn| crate::groups::by_slug(conn, &slug)?.ok_or(AppError::NotFound)).await
@@ -37,8 +39,18 @@ struct GroupPage {
     signed_in: bool,
     membership: Option<&'static str>,
     topics: Vec<TopicListItem>,
+    /// Badges of the topics' authors.
+    badges: HashMap<i64, Badge>,
+    /// Verified clinicians approved to read and answer here, with their badges.
+    clinicians: Vec<(String, Badge)>,
     page: i64,
     pages: i64,
+}
+
+impl GroupPage {
+    fn badge(&self, user_id: &i64) -> Option<&Badge> {
+        self.badges.get(user_id)
+    }
 }
 
 pub async fn group_page(
@@ -65,11 +77,17 @@ pub async fn group_page(
         return Err(AppError::NotFound);
     }
     // A private group's page shows what it is for and how to join, never its topics.
-    let topics = if readable {
+    let (topics, badges, clinicians) = if readable {
         let group_id = group.id;
-        db::run(&state.pool, move |conn| Ok(posting::group_topics(conn, group_id, page)?)).await?
+        db::run(&state.pool, move |conn| {
+            let topics = posting::group_topics(conn, group_id, page)?;
+            let authors: Vec<i64> = topics.iter().map(|t| t.author_id).collect();
+            let badges = crate::professionals::badges_for(conn, &authors)?;
+            Ok((topics, badges, crate::professionals::clinicians_in(conn, group_id)?))
+        })
+        .await?
     } else {
-        Vec::new()
+        Default::default()
     };
     let membership = ctx.viewer.membership(group.id).map(|m| {
         if m.approved() {
@@ -85,6 +103,8 @@ pub async fn group_page(
         signed_in: ctx.viewer.signed_in.is_some(),
         membership,
         topics,
+        badges,
+        clinicians,
         page,
         pages,
         group,
@@ -114,6 +134,21 @@ pub struct ComposePage {
     pub group_name: String,
     pub group_rules_html: String,
     pub preview: Option<moderation::Preview>,
+    /// For a new topic in a group that takes questions for a professional.
+    pub question: Option<QuestionChoice>,
+}
+
+/// The "question for a professional" part of the new-topic form, with what was chosen.
+pub struct QuestionChoice {
+    pub professions: Vec<crate::professionals::Profession>,
+    pub asked: bool,
+    pub profession: Option<i64>,
+}
+
+impl QuestionChoice {
+    pub fn chosen(&self, id: &i64) -> bool {
+        self.profession == Some(*id)
+    }
 }
 
 impl ComposePage {
@@ -125,8 +160,16 @@ impl ComposePage {
     }
 }
 
-fn new_topic_page(ctx: &Ctx, group: &Group, errors: FormErrors, title: String, body: String) -> ComposePage {
+fn new_topic_page(
+    ctx: &Ctx,
+    group: &Group,
+    errors: FormErrors,
+    title: String,
+    body: String,
+    question: Option<QuestionChoice>,
+) -> ComposePage {
     ComposePage {
+        question,
         chrome: ctx.chrome(),
         heading: format!("Start a topic in {}", group.name),
         action: format!("/g/{}/new", group.slug),
@@ -176,7 +219,8 @@ pub async fn new_topic_form(
     if !ctx.viewer.can_post(&group) {
         return Err(refuse_posting(&ctx, &group, &here));
     }
-    html(&new_topic_page(&ctx, &group, FormErrors::default(), String::new(), String::new()))
+    let question = question_choice(&state, &group, false, None).await?;
+    html(&new_topic_page(&ctx, &group, FormErrors::default(), String::new(), String::new(), question))
 }
 
 #[derive(Deserialize)]
@@ -187,6 +231,24 @@ pub struct TopicForm {
     body: String,
     /// Present when the "Preview" button was pressed.
     preview: Option<String>,
+    /// "yes": a question for a professional (in groups that take them).
+    question: Option<String>,
+    /// The profession asked, if one.
+    profession: Option<String>,
+}
+
+/// The question part of the form, for groups that take questions for a professional.
+async fn question_choice(
+    state: &AppState,
+    group: &Group,
+    asked: bool,
+    profession: Option<i64>,
+) -> Result<Option<QuestionChoice>, AppError> {
+    if !group.pro_questions {
+        return Ok(None);
+    }
+    let professions = db::run(&state.pool, |conn| Ok(crate::professionals::professions(conn)?)).await?;
+    Ok(Some(QuestionChoice { professions, asked, profession }))
 }
 
 pub async fn new_topic(
@@ -201,20 +263,26 @@ pub async fn new_topic(
     if !ctx.viewer.can_post(&group) {
         return Err(refuse_posting(&ctx, &group, &here));
     }
-    let TopicForm { title, body, preview } = form.into_inner();
+    let TopicForm { title, body, preview, question, profession } = form.into_inner();
+    let asked = question.as_deref() == Some("yes") && group.pro_questions;
+    let profession: Option<i64> = profession.and_then(|p| p.parse().ok());
     let mut errors = FormErrors(posting::check_lengths(Some(&title), &body));
     let decision = crate::routes::posts::screen_draft(&ctx, &state, &group, Some(&title), &body, None).await?;
     crate::routes::posts::blocked_reasons(&decision, &mut errors);
     if !errors.is_empty() || preview.is_some() {
         let status = if errors.is_empty() { StatusCode::OK } else { StatusCode::UNPROCESSABLE_ENTITY };
         let show = errors.is_empty().then(|| moderation::Preview::new(&body, &decision));
-        let page = ComposePage { preview: show, ..new_topic_page(&ctx, &group, errors, title, body) };
+        let question = question_choice(&state, &group, asked, profession).await?;
+        let page = ComposePage { preview: show, ..new_topic_page(&ctx, &group, errors, title, body, question) };
         return render(status, &page);
     }
     let group_id = group.id;
     let held = (decision.outcome != Outcome::Live).then(|| decision.clone());
     let (topic_id, _) = db::write(&state.pool, move |conn| {
         let (topic_id, post_id) = posting::create_topic(conn, account.id, group_id, title.trim(), &body, &decision)?;
+        if asked {
+            crate::professionals::questions::ask(conn, topic_id, profession)?;
+        }
         if decision.urgency.is_some() {
             moderation::actions::alert_urgent(conn, post_id)?;
         }

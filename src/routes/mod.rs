@@ -8,6 +8,8 @@ mod home;
 mod moderation;
 mod notifications;
 pub(crate) mod posts;
+mod pro;
+mod verifications;
 
 use actix_web::web;
 
@@ -80,6 +82,21 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .route("/admin/mail/{id}", web::post().to(admin::retry_mail))
         .route("/mod/requests", web::get().to(moderation::requests))
         .route("/mod/requests/{id}", web::post().to(moderation::decide_request))
+        .route("/pro/apply", web::get().to(pro::apply_form))
+        .route("/pro/apply", web::post().to(pro::apply))
+        .route("/pro/questions", web::get().to(pro::questions_list))
+        .route("/pro/verified", web::get().to(pro::verified))
+        .route("/pro/badge/{id}", web::get().to(pro::badge))
+        .route("/u/{id}", web::get().to(pro::profile))
+        .route("/t/{id}/question", web::post().to(pro::mark_question))
+        .route("/p/{id}/helpful", web::post().to(pro::mark_helpful))
+        .route("/mod/dashboard", web::get().to(pro::dashboard))
+        .route("/admin/verifications", web::get().to(verifications::list))
+        .route("/admin/verifications/{id}", web::get().to(verifications::detail))
+        .route("/admin/verifications/{id}", web::post().to(verifications::decide))
+        .route("/admin/professions", web::get().to(verifications::professions))
+        .route("/admin/professions", web::post().to(verifications::create_profession))
+        .route("/admin/professions/{id}", web::post().to(verifications::update_profession))
         .route("/admin", web::get().to(admin::index))
         .route("/admin/groups", web::get().to(admin::groups))
         .route("/admin/groups/new", web::get().to(admin::new_group_form))

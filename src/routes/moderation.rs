@@ -454,7 +454,7 @@ struct LogPage {
 }
 
 impl LogPage {
-    const ACTIONS: [&'static str; 30] = [
+    const ACTIONS: [&'static str; 39] = [
         "approve",
         "redact",
         "edit",
@@ -485,6 +485,15 @@ impl LogPage {
         "helpline",
         "retry_mail",
         "setting",
+        "verification_apply",
+        "verification_approve",
+        "verification_reject",
+        "verification_ask",
+        "verification_revoke",
+        "clinician_groups",
+        "save_profession",
+        "mark_question",
+        "unmark_question",
     ];
 
     /// This page's filters as a query string, for the links to other pages.

@@ -10,17 +10,23 @@ use crate::error::AppError;
 use crate::groups::Group;
 use crate::moderation::{self, Draft, Outcome};
 use crate::posting::{self, Post, PostView, Revision, Topic};
+use crate::professionals::Badge;
 use crate::routes::groups::{ComposePage, refuse_posting, refuse_reading};
 use crate::routes::id;
 use crate::web::context::Chrome;
 use crate::web::pages::MessagePage;
 use crate::web::{AppState, Ctx, FormErrors, html, render, see_other};
 
-/// A post on the topic page, with what this viewer may do to it.
+/// A post on the topic page, with its author's badge and what this viewer may do to it.
 pub struct PostItem {
     pub post: PostView,
+    pub badge: Option<Badge>,
     pub can_edit: bool,
     pub show_history: bool,
+    /// The asker found this reply the most helpful.
+    pub helpful: bool,
+    /// The viewer asked the question and may mark this reply as the most helpful.
+    pub can_mark_helpful: bool,
 }
 
 #[derive(Template)]
@@ -35,6 +41,8 @@ struct TopicPage {
     can_post: bool,
     can_moderate: bool,
     signed_in: bool,
+    /// Moderators of a group that takes questions may mark or unmark the topic as one.
+    professions: Vec<crate::professionals::Profession>,
     errors: FormErrors,
     draft: String,
     preview: Option<moderation::Preview>,
@@ -87,13 +95,25 @@ async fn topic_response(
     }
     let topic_id = topic.id;
     let viewer = ctx.viewer.user_id();
-    let posts = db::run(&state.pool, move |conn| Ok(posting::topic_posts(conn, topic_id, page, viewer)?)).await?;
     let can_moderate = ctx.viewer.can_moderate(group.id);
+    let marks_questions = can_moderate && group.pro_questions;
+    let (posts, badges, professions) = db::run(&state.pool, move |conn| {
+        let posts = posting::topic_posts(conn, topic_id, page, viewer)?;
+        let authors: Vec<i64> = posts.iter().map(|p| p.author_id).collect();
+        let badges = crate::professionals::badges_for(conn, &authors)?;
+        let professions = if marks_questions { crate::professionals::professions(conn)? } else { Vec::new() };
+        Ok((posts, badges, professions))
+    })
+    .await?;
+    let asker = ctx.viewer.user_id() == Some(topic.author_id);
     let posts = posts
         .into_iter()
         .map(|post| PostItem {
+            badge: badges.get(&post.author_id).cloned(),
             can_edit: ctx.viewer.can_edit_post(post.author_id),
             show_history: can_moderate && post.edited_at.is_some(),
+            helpful: topic.helpful_post_id == Some(post.id),
+            can_mark_helpful: asker && !post.is_opening && post.status == "live" && post.author_id != topic.author_id,
             post,
         })
         .collect();
@@ -104,6 +124,7 @@ async fn topic_response(
             can_post: ctx.viewer.can_post(&group) && (!topic.locked || can_moderate),
             can_moderate,
             signed_in: ctx.viewer.signed_in.is_some(),
+            professions,
             topic,
             group,
             posts,
@@ -216,10 +237,12 @@ pub(crate) async fn screen_draft(
     let (author_id, raw) = (account.id, body.to_owned());
     let context =
         db::run(&state.pool, move |conn| Ok(moderation::context_for(conn, author_id, editing, &raw, &text)?)).await?;
-    // The clinician rule applies to verified professional badges, which come from verification
-    // records (the badges issue); nobody holds one yet, so everyone is screened as a member.
-    let author =
-        moderation::Author { account: &account, moderates_group: ctx.viewer.can_moderate(group.id), clinician: false };
+    // Verified clinicians' posts meet the stricter case-discussion rule.
+    let author = moderation::Author {
+        account: &account,
+        moderates_group: ctx.viewer.can_moderate(group.id),
+        clinician: ctx.viewer.badge().is_some(),
+    };
     Ok(moderation::screen(Draft { title, body }, author, group, &context))
 }
 
@@ -304,6 +327,7 @@ fn edit_page(
         group_name: group.name.clone(),
         group_rules_html: group.rules_html.clone(),
         preview: None,
+        question: None,
     }
 }
 

@@ -1,7 +1,8 @@
 //! `Ctx`: who is asking, plus the CSRF token for the forms on the page. Every page handler takes
 //! one; it costs one pooled connection and small indexed queries: the ground rules' version for
 //! everyone; for signed-in viewers also the session with its account (whose last-seen time is
-//! refreshed now and then) and their memberships; for moderators also one grouped count of the
+//! refreshed now and then), their memberships and their professional badge (and, for the few
+//! with one, the groups they are approved for); for moderators also one grouped count of the
 //! queue.
 
 use std::future::Future;
@@ -45,6 +46,8 @@ pub struct ChromeUser {
     pub is_admin: bool,
     pub is_moderator: bool,
     pub verified: bool,
+    /// Holds a professional badge: the open questions are theirs to answer.
+    pub clinician: bool,
     /// Held posts waiting for this moderator, and how many are urgent.
     pub waiting: (i64, i64),
 }
@@ -58,6 +61,7 @@ impl Ctx {
                 is_admin: a.is_admin,
                 is_moderator: self.viewer.is_moderator(),
                 verified: a.email_verified_at.is_some(),
+                clinician: self.viewer.badge().is_some(),
                 waiting: self.waiting.unwrap_or_default(),
             }),
             site_name: super::SITE_NAME,
@@ -120,7 +124,13 @@ impl FromRequest for Ctx {
                     return Ok((None, rules_version, None));
                 };
                 let memberships = crate::groups::memberships_of(conn, account.id)?;
-                let viewer = Viewer { signed_in: Some(SignedIn { session_id, account, memberships }) };
+                let badge = crate::professionals::badge_of(conn, account.id)?;
+                let clinician_groups = match badge {
+                    Some(_) => crate::professionals::approved_groups(conn, account.id)?,
+                    None => Vec::new(),
+                };
+                let viewer =
+                    Viewer { signed_in: Some(SignedIn { session_id, account, memberships, badge, clinician_groups }) };
                 let waiting = if viewer.is_moderator() {
                     Some(crate::moderation::queue::waiting(
                         conn,

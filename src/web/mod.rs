@@ -114,14 +114,31 @@ impl PageQuery {
     }
 }
 
+/// An instant however a template holds it (templates pass values behind one or more `&`).
+pub trait Instant {
+    fn instant(&self) -> chrono::NaiveDateTime;
+}
+
+impl Instant for chrono::NaiveDateTime {
+    fn instant(&self) -> chrono::NaiveDateTime {
+        *self
+    }
+}
+
+impl<T: Instant + ?Sized> Instant for &T {
+    fn instant(&self) -> chrono::NaiveDateTime {
+        (**self).instant()
+    }
+}
+
 /// A date and time as pages show it (UTC).
-pub fn when(at: impl std::borrow::Borrow<chrono::NaiveDateTime>) -> String {
-    at.borrow().format("%-d %b %Y, %H:%M").to_string()
+pub fn when(at: impl Instant) -> String {
+    at.instant().format("%-d %b %Y, %H:%M").to_string()
 }
 
 /// The same instant for `<time datetime=…>`.
-pub fn machine_time(at: impl std::borrow::Borrow<chrono::NaiveDateTime>) -> String {
-    at.borrow().format("%Y-%m-%dT%H:%M:%SZ").to_string()
+pub fn machine_time(at: impl Instant) -> String {
+    at.instant().format("%Y-%m-%dT%H:%M:%SZ").to_string()
 }
 
 #[cfg(test)]

@@ -11,6 +11,7 @@ mod email;
 mod groups;
 mod moderation;
 mod posting;
+mod professionals;
 mod queue_tools;
 mod security;
 mod storage;

@@ -431,9 +431,9 @@ fn an_appeal_goes_to_a_different_moderator_once() {
     let (author, _) = app.member("Appealing Ada");
     author.post("/g/hub/new", &[("title", "My story"), ("body", "It was a hard year.")]);
     let (admin, _) = app.admin("Head Moderator");
-    let (first, _) = app.member("First Moderator");
+    let (first, _) = app.member("First Volunteer");
     let first_id =
-        crate::helpers::id_in_link_before(&admin.get("/admin/members").body, "/admin/members/", "First Moderator");
+        crate::helpers::id_in_link_before(&admin.get("/admin/members").body, "/admin/members/", "First Volunteer");
     let hub = crate::helpers::id_in_link_before(
         &admin.get("/admin/groups").body,
         "/admin/groups/",
@@ -473,7 +473,7 @@ fn claims_keep_volunteers_apart_escalation_reaches_admins_and_decisions_can_be_u
         "<span class=\"visually-hidden\"> Hub<",
     );
     let mut mods = Vec::new();
-    for name in ["Mod One", "Mod Two"] {
+    for name in ["Volunteer One", "Volunteer Two"] {
         let (m, _) = app.member(name);
         let id = crate::helpers::id_in_link_before(&admin.get("/admin/members").body, "/admin/members/", name);
         admin.post(&format!("/admin/members/{id}"), &[("moderates", &hub)]);
@@ -643,11 +643,13 @@ fn admins_keep_the_helplines_that_are_allowed_and_offered_by_kind() {
 fn admins_tune_how_many_reports_hide_a_post() {
     let app = spawn_app();
     let (admin, _) = app.admin("Tuning Admin");
-    let bad = admin.post("/admin/settings", &[("flags_to_hide", "zero"), ("queue_alert_minutes", "30")]);
+    let bad = admin
+        .post("/admin/settings", &[("flags_to_hide", "zero"), ("queue_alert_minutes", "30"), ("badge_months", "12")]);
     assert_eq!(bad.status, 422);
     bad.assert_contains("Write a whole number from 1 to 20.");
     bad.assert_contains("value=\"zero\"");
-    let saved = admin.post("/admin/settings", &[("flags_to_hide", "2"), ("queue_alert_minutes", "30")]);
+    let saved =
+        admin.post("/admin/settings", &[("flags_to_hide", "2"), ("queue_alert_minutes", "30"), ("badge_months", "12")]);
     assert_eq!(saved.location(), "/admin/settings?saved=1");
     admin.get("/mod/log?action=setting").assert_contains("flags_to_hide");
 
@@ -659,6 +661,6 @@ fn admins_tune_how_many_reports_hide_a_post() {
         r.post(&format!("/p/{post}/flag"), &[("reason", "rule")]);
     }
     assert_eq!(app.client().get(&format!("/t/{topic}")).status, 404, "hidden after two reports");
-    let (member, _) = app.member("Not Admin");
+    let (member, _) = app.member("Plain Paula");
     assert_eq!(member.get("/admin/settings").status, 404);
 }

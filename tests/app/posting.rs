@@ -51,11 +51,11 @@ fn an_author_edits_their_post_and_moderators_can_read_the_earlier_version() {
     // Only the group's moderators see history.
     assert_eq!(stranger.get(&format!("/p/{post_id}/history")).status, 404);
     let (admin, _) = app.admin("History Admin");
-    let (hub_moderator, _) = app.member("Hub Moderator");
-    let (other_moderator, _) = app.member("Other Moderator");
+    let (hub_moderator, _) = app.member("Hub Volunteer");
+    let (other_moderator, _) = app.member("Other Volunteer");
     let groups = admin.get("/admin/groups").body;
     let members = admin.get("/admin/members").body;
-    for (name, group) in [("Hub Moderator", "Hub"), ("Other Moderator", "Fertility")] {
+    for (name, group) in [("Hub Volunteer", "Hub"), ("Other Volunteer", "Fertility")] {
         let member_id = crate::helpers::id_in_link_before(&members, "/admin/members/", name);
         let marker = format!("<span class=\"visually-hidden\"> {group}<");
         let group_id = crate::helpers::id_in_link_before(&groups, "/admin/groups/", &marker);

@@ -1,0 +1,13 @@
+DROP INDEX topics_answered_questions;
+DROP INDEX topics_open_questions;
+ALTER TABLE topics DROP COLUMN helpful_post_id;
+ALTER TABLE topics DROP COLUMN answered_at;
+ALTER TABLE topics DROP COLUMN answered_profession;
+ALTER TABLE topics DROP COLUMN answer_post_id;
+ALTER TABLE topics DROP COLUMN asked_at;
+ALTER TABLE topics DROP COLUMN asked_profession_id;
+ALTER TABLE topics DROP COLUMN pro_question;
+ALTER TABLE groups DROP COLUMN pro_questions;
+DROP TABLE clinician_groups;
+DROP TABLE verifications;
+DROP TABLE professions;
