@@ -487,3 +487,74 @@ fn staff_see_how_long_questions_wait_for_a_professional() {
     assert!(section.contains("<svg class=\"chart\"") && section.contains("<rect"), "{section}");
     assert!(!section.contains("<script"), "the chart needs no script");
 }
+
+#[test]
+fn professional_emails_reach_a_real_smtp_server_with_working_links() {
+    let smtp = crate::smtp::SmtpServer::start();
+    let app = crate::helpers::spawn_app_with_smtp(smtp.clone());
+    let (admin, _) = app.admin("Smtp Badge Admin");
+    let (asker, asker_email) = app.member("Smtp Asker");
+    let (clinician, clinician_email, id) = mammographer(&app, &admin, "Smtp Sonia", &["Breast screening"]);
+
+    // The outcome of the check: to the clinician, with one-click unsubscribe and a working link.
+    let outcome = smtp.wait_for(&clinician_email, "You are verified as a mammographer");
+    assert_eq!(outcome.header("Subject").as_deref(), Some("About your professional badge"));
+    assert!(outcome.header("List-Unsubscribe").unwrap().starts_with(&format!("<{}/unsubscribe/", app.base)));
+    assert_eq!(outcome.header("List-Unsubscribe-Post").as_deref(), Some("List-Unsubscribe=One-Click"));
+    assert!(outcome.text().contains(&format!("{}/pro/apply", app.base)), "{}", outcome.text());
+    clinician.get("/pro/apply").assert_contains("You are a <a href=\"/pro/badge/");
+
+    // A professional answered: to the asker only, naming the profession and not the words.
+    let made = asker.post(
+        "/g/breast-screening/new",
+        &[("title", "Compression question"), ("body", "How long is the compression?"), ("question", "yes")],
+    );
+    let topic: i64 = made.location().trim_start_matches("/t/").parse().unwrap();
+    let answer = clinician.reply(topic, "Usually under ten seconds per image.");
+    let told = smtp.wait_for(&asker_email, "answered your question");
+    assert_eq!(told.header("Subject").as_deref(), Some("A verified mammographer answered your question"));
+    assert!(!told.text().contains("ten seconds"), "{}", told.text());
+    let start = told.text().find(&format!("{}/p/", app.base)).unwrap() + app.base.len();
+    let path: String = told.text()[start..].chars().take_while(|c| !c.is_whitespace()).collect();
+    assert_eq!(asker.get(&path).location(), format!("/t/{topic}?page=1#p{answer}"));
+
+    // The expiry reminder (the clock moves to 20 days before expiry).
+    diesel::update(verifications::table.find(id.parse::<i64>().unwrap()))
+        .set(verifications::expires_at.eq(forum::db::now() + chrono::Duration::days(20)))
+        .execute(&mut crate::helpers::pool(&app).get().unwrap())
+        .unwrap();
+    let reminder = smtp.wait_for(&clinician_email, "expires on");
+    assert_eq!(reminder.header("Subject").as_deref(), Some("Your professional badge expires soon"));
+    assert!(reminder.text().contains(&format!("{}/pro/apply", app.base)));
+}
+
+#[test]
+fn admins_edit_the_list_of_professions() {
+    let app = spawn_app();
+    let (admin, _) = app.admin("Professions Admin");
+    let (member, _) = app.member("Applying Ada");
+    assert_eq!(member.get("/admin/professions").status, 404);
+    let bad = admin.post("/admin/professions", &[("name", "Radiologist"), ("badge", ""), ("regulator", "GMC")]);
+    assert_eq!(bad.status, 422);
+    bad.assert_contains("value=\"Radiologist\"");
+    let added = admin.post(
+        "/admin/professions",
+        &[("name", "Radiologist"), ("badge", "radiologist"), ("regulator", "GMC"), ("enabled", "yes")],
+    );
+    assert_eq!(added.status, 303, "{}", added.body);
+    let form = member.get("/pro/apply");
+    form.assert_contains("Radiologist (GMC)");
+    // Taken off the list: no longer offered, and not accepted.
+    let radiologist = option_value(&form.body, "Radiologist");
+    admin.post(
+        &format!("/admin/professions/{radiologist}"),
+        &[("name", "Radiologist"), ("badge", "radiologist"), ("regulator", "GMC")],
+    );
+    member.get("/pro/apply").assert_lacks("Radiologist (GMC)");
+    let refused = member.post(
+        "/pro/apply",
+        &[("profession", &radiologist), ("regulator", "GMC"), ("registration", "1234567"), ("workplace", "X")],
+    );
+    assert_eq!(refused.status, 422);
+    refused.assert_contains("Choose your profession");
+}
