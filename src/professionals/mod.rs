@@ -239,7 +239,7 @@ impl Verification {
             APPROVED => "expired",
             REJECTED => "not verified",
             REVOKED => "revoked",
-            SUPERSEDED => "replaced by a later check",
+            SUPERSEDED => "replaced by a later one",
             _ => "unknown",
         }
     }
@@ -315,33 +315,31 @@ pub fn current_badges(conn: &mut AnyConnection) -> QueryResult<Vec<Verification>
         .load(conn)
 }
 
-/// Sends an application, or updates the member's open one (an answer to an admin's question
-/// puts it back in the admins' list). Returns the application's id.
+/// Sends an application. One the member sent before and nobody has decided yet (say, before
+/// answering an admin's question) is replaced, never changed in place: an admin decides
+/// exactly the record they read, and a decision on a replaced one is refused. Returns the new
+/// application's id.
 pub fn apply(conn: &mut AnyConnection, user_id: i64, app: &Application) -> QueryResult<i64> {
-    let open: Option<i64> = verifications::table
-        .filter(verifications::user_id.eq(user_id))
-        .filter(verifications::status.eq_any([PENDING, INFO]))
-        .select(verifications::id)
-        .first(conn)
-        .optional()?;
-    let values = (
-        verifications::profession_id.eq(app.profession_id),
-        verifications::regulator.eq(&app.regulator),
-        verifications::registration.eq(&app.registration),
-        verifications::workplace.eq(app.workplace.trim()),
-        verifications::note.eq(app.note.trim()),
-        verifications::status.eq(PENDING),
-    );
-    let id = match open {
-        Some(id) => {
-            diesel::update(verifications::table.find(id)).set(values).execute(conn)?;
-            id
-        }
-        None => diesel::insert_into(verifications::table)
-            .values((values, verifications::user_id.eq(user_id), verifications::created_at.eq(db::now())))
-            .returning(verifications::id)
-            .get_result(conn)?,
-    };
+    diesel::update(
+        verifications::table
+            .filter(verifications::user_id.eq(user_id))
+            .filter(verifications::status.eq_any([PENDING, INFO])),
+    )
+    .set(verifications::status.eq(SUPERSEDED))
+    .execute(conn)?;
+    let id = diesel::insert_into(verifications::table)
+        .values((
+            verifications::user_id.eq(user_id),
+            verifications::profession_id.eq(app.profession_id),
+            verifications::regulator.eq(&app.regulator),
+            verifications::registration.eq(&app.registration),
+            verifications::workplace.eq(app.workplace.trim()),
+            verifications::note.eq(app.note.trim()),
+            verifications::status.eq(PENDING),
+            verifications::created_at.eq(db::now()),
+        ))
+        .returning(verifications::id)
+        .get_result(conn)?;
     crate::site::audit(conn, Some(user_id), "verification_apply", "verification", id, &app.regulator)?;
     Ok(id)
 }
@@ -377,6 +375,18 @@ pub fn decide(conn: &mut AnyConnection, admin_id: i64, id: i64, decision: &Decis
         Decision::Approve { method, groups } => {
             let months = crate::site::tunable(conn, "badge_months")?;
             let expires = now + Duration::days(months * 365 / 12);
+            if !matches!(v.status.as_str(), PENDING | INFO) {
+                return Ok(false);
+            }
+            // A re-verification replaces the badge it renews (one badge per member).
+            diesel::update(
+                verifications::table
+                    .filter(verifications::user_id.eq(v.user_id))
+                    .filter(verifications::status.eq(APPROVED))
+                    .filter(verifications::id.ne(id)),
+            )
+            .set(verifications::status.eq(SUPERSEDED))
+            .execute(conn)?;
             let changed = diesel::update(target.filter(verifications::status.eq_any([PENDING, INFO])))
                 .set((
                     verifications::status.eq(APPROVED),
@@ -391,15 +401,6 @@ pub fn decide(conn: &mut AnyConnection, admin_id: i64, id: i64, decision: &Decis
             if changed == 0 {
                 return Ok(false);
             }
-            // A re-verification replaces the badge it renews.
-            diesel::update(
-                verifications::table
-                    .filter(verifications::user_id.eq(v.user_id))
-                    .filter(verifications::status.eq(APPROVED))
-                    .filter(verifications::id.ne(id)),
-            )
-            .set(verifications::status.eq(SUPERSEDED))
-            .execute(conn)?;
             set_groups(conn, admin_id, v.user_id, groups)?;
             let until = expires.format("%-d %B %Y").to_string();
             (
@@ -452,11 +453,12 @@ pub fn decide(conn: &mut AnyConnection, admin_id: i64, id: i64, decision: &Decis
             )
         }
         Decision::Revoke { reason } => {
+            // Who checked it and when stays on the record; the revocation is recorded beside it.
             let changed = diesel::update(target.filter(verifications::status.eq(APPROVED)))
                 .set((
                     verifications::status.eq(REVOKED),
-                    verifications::decided_by.eq(admin_id),
-                    verifications::decided_at.eq(now),
+                    verifications::revoked_by.eq(admin_id),
+                    verifications::revoked_at.eq(now),
                     verifications::reason.eq(reason.trim()),
                 ))
                 .execute(conn)?;
@@ -557,7 +559,9 @@ pub fn badges_for(conn: &mut AnyConnection, user_ids: &[i64]) -> QueryResult<Has
     ids.dedup();
     let rows: Vec<Badge> = verifications::table
         .inner_join(professions::table)
+        .inner_join(users::table.on(users::id.eq(verifications::user_id)))
         .filter(verifications::user_id.eq_any(ids))
+        .filter(users::banned.eq(false))
         .filter(verifications::status.eq(APPROVED))
         .filter(verifications::expires_at.gt(db::now()))
         .select((

@@ -15,23 +15,26 @@ use crate::db::{self, AnyConnection};
 /// Marks a topic as a question for a professional (of one profession, or any). A topic that
 /// already has a verified clinician's live reply is answered at once.
 pub fn ask(conn: &mut AnyConnection, topic_id: i64, profession_id: Option<i64>) -> QueryResult<()> {
+    // Marked again after being unmarked: the wait is counted from the first asking.
+    let asked: Option<NaiveDateTime> = topics::table.find(topic_id).select(topics::asked_at).first(conn)?;
     diesel::update(topics::table.find(topic_id))
         .set((
             topics::pro_question.eq(true),
             topics::asked_profession_id.eq(profession_id),
-            topics::asked_at.eq(db::now()),
+            topics::asked_at.eq(asked.unwrap_or_else(db::now)),
         ))
         .execute(conn)?;
     derive_answer(conn, topic_id)
 }
 
-/// Makes a topic an ordinary one again (a moderator's choice).
+/// Makes a topic an ordinary one again (a moderator's choice). When it was asked is kept, in
+/// case it is marked again.
 pub fn unask(conn: &mut AnyConnection, topic_id: i64) -> QueryResult<()> {
     diesel::update(topics::table.find(topic_id))
         .set((
             topics::pro_question.eq(false),
             topics::asked_profession_id.eq(None::<i64>),
-            topics::asked_at.eq(None::<NaiveDateTime>),
+            topics::helpful_post_id.eq(None::<i64>),
             topics::answer_post_id.eq(None::<i64>),
             topics::answered_profession.eq(None::<String>),
             topics::answered_at.eq(None::<NaiveDateTime>),
@@ -84,7 +87,7 @@ pub fn badge_revoked(conn: &mut AnyConnection, user_id: i64) -> QueryResult<()> 
 
 /// Sets a question's answer to its first live reply from someone with a badge now (not the
 /// asker), or clears it.
-fn derive_answer(conn: &mut AnyConnection, topic_id: i64) -> QueryResult<()> {
+pub fn derive_answer(conn: &mut AnyConnection, topic_id: i64) -> QueryResult<()> {
     let (asker, asked): (i64, bool) =
         topics::table.find(topic_id).select((topics::author_id, topics::pro_question)).first(conn)?;
     let replies: Vec<(i64, i64, NaiveDateTime, Option<NaiveDateTime>)> = posts::table
@@ -115,10 +118,16 @@ fn derive_answer(conn: &mut AnyConnection, topic_id: i64) -> QueryResult<()> {
 }
 
 /// The asker marks the reply that helped most (or, marking it again, takes the mark back).
-/// Returns false if the post is not a live reply in the topic by someone else.
+/// Returns false if the topic is not a question or the post is not a live reply in it by
+/// someone else.
 pub fn mark_helpful(conn: &mut AnyConnection, topic_id: i64, post_id: i64) -> QueryResult<bool> {
-    let (asker, current): (i64, Option<i64>) =
-        topics::table.find(topic_id).select((topics::author_id, topics::helpful_post_id)).first(conn)?;
+    let (asker, current, asked): (i64, Option<i64>, bool) = topics::table
+        .find(topic_id)
+        .select((topics::author_id, topics::helpful_post_id, topics::pro_question))
+        .first(conn)?;
+    if !asked {
+        return Ok(false);
+    }
     let fits: bool = diesel::select(diesel::dsl::exists(
         posts::table
             .filter(posts::id.eq(post_id))
@@ -176,27 +185,6 @@ pub fn open_questions(
     query.load(conn)
 }
 
-/// The value below which `p` per cent of `sorted` lie, interpolating between neighbours (the
-/// definition spreadsheets call PERCENTILE.INC): the median of 1, 2, 3, 4 is 2.5.
-pub fn percentile(sorted: &[f64], p: f64) -> Option<f64> {
-    let last = sorted.len().checked_sub(1)?;
-    let rank = p / 100.0 * last as f64;
-    let (low, high) = (rank.floor() as usize, rank.ceil() as usize);
-    Some(sorted[low] + (sorted[high] - sorted[low]) * (rank - low as f64))
-}
-
-/// "3 h 20 min", "2 days 4 h", "12 min".
-pub fn duration_words(minutes: f64) -> String {
-    let minutes = minutes.round() as i64;
-    let (days, hours, mins) = (minutes / 1440, minutes % 1440 / 60, minutes % 60);
-    match (days, hours) {
-        (0, 0) => format!("{mins} min"),
-        (0, _) => format!("{hours} h {mins} min"),
-        (1, _) => format!("1 day {hours} h"),
-        _ => format!("{days} days {hours} h"),
-    }
-}
-
 /// How many weeks the dashboard's chart shows.
 pub const CHART_WEEKS: usize = 8;
 
@@ -247,6 +235,7 @@ pub fn figures(
     let answered: Vec<(i64, Option<NaiveDateTime>, Option<NaiveDateTime>)> = topics::table
         .filter(topics::answered_at.ge(since))
         .filter(topics::pro_question)
+        .filter(topics::status.eq("live"))
         .filter(topics::group_id.eq_any(ids))
         .select((topics::group_id, topics::asked_at, topics::answered_at))
         .load(conn)?;
@@ -270,7 +259,7 @@ pub fn figures(
                     let mut minutes: Vec<f64> =
                         waits.iter().filter(|(at, _)| week_start(at.date()) == starts).map(|w| w.1).collect();
                     minutes.sort_by(f64::total_cmp);
-                    Week { starts, answered: minutes.len(), median_minutes: percentile(&minutes, 50.0) }
+                    Week { starts, answered: minutes.len(), median_minutes: crate::stats::percentile(&minutes, 50.0) }
                 })
                 .collect();
             let mine: Vec<&(i64, i64, String, Option<NaiveDateTime>)> =
@@ -281,8 +270,8 @@ pub fn figures(
                 open: mine.len(),
                 oldest: mine.first().map(|o| (o.1, o.2.clone(), o.3.unwrap_or(now))),
                 answered_30_days: recent.len(),
-                median_minutes: percentile(&recent, 50.0),
-                p90_minutes: percentile(&recent, 90.0),
+                median_minutes: crate::stats::percentile(&recent, 50.0),
+                p90_minutes: crate::stats::percentile(&recent, 90.0),
                 weeks,
             }
         })
@@ -324,7 +313,7 @@ impl GroupFigures {
                     y: CHART_HEIGHT - height,
                     height,
                     label: w.starts.format("%-d %b").to_string(),
-                    value: w.median_minutes.map_or_else(|| "no answers".to_owned(), duration_words),
+                    value: w.median_minutes.map_or_else(|| "no answers".to_owned(), crate::stats::duration_words),
                 }
             })
             .collect()
@@ -338,24 +327,6 @@ impl GroupFigures {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn percentiles_interpolate_between_neighbours() {
-        assert_eq!(percentile(&[], 50.0), None);
-        assert_eq!(percentile(&[7.0], 90.0), Some(7.0));
-        assert_eq!(percentile(&[1.0, 2.0, 3.0, 4.0], 50.0), Some(2.5));
-        let ten: Vec<f64> = (1..=10).map(f64::from).collect();
-        assert!((percentile(&ten, 90.0).unwrap() - 9.1).abs() < 1e-9);
-        assert_eq!(percentile(&ten, 100.0), Some(10.0));
-    }
-
-    #[test]
-    fn durations_read_naturally() {
-        assert_eq!(duration_words(12.0), "12 min");
-        assert_eq!(duration_words(200.0), "3 h 20 min");
-        assert_eq!(duration_words(1500.0), "1 day 1 h");
-        assert_eq!(duration_words(3000.0), "2 days 2 h");
-    }
 
     #[test]
     fn weeks_start_on_monday() {

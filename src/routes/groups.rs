@@ -267,6 +267,12 @@ pub async fn new_topic(
     let asked = question.as_deref() == Some("yes") && group.pro_questions;
     let profession: Option<i64> = profession.and_then(|p| p.parse().ok());
     let mut errors = FormErrors(posting::check_lengths(Some(&title), &body));
+    if asked && let Some(chosen) = profession {
+        let known = db::run(&state.pool, |conn| Ok(crate::professionals::professions(conn)?)).await?;
+        if !known.iter().any(|p| p.id == chosen && p.enabled) {
+            errors.add("profession", "Choose who you would most like to answer from the list.");
+        }
+    }
     let decision = crate::routes::posts::screen_draft(&ctx, &state, &group, Some(&title), &body, None).await?;
     crate::routes::posts::blocked_reasons(&decision, &mut errors);
     if !errors.is_empty() || preview.is_some() {
@@ -277,7 +283,8 @@ pub async fn new_topic(
         return render(status, &page);
     }
     let group_id = group.id;
-    let held = (decision.outcome != Outcome::Live).then(|| decision.clone());
+    let held = decision.outcome != Outcome::Live;
+    let told = (held || decision.urgency.is_some()).then(|| decision.clone());
     let (topic_id, _) = db::write(&state.pool, move |conn| {
         let (topic_id, post_id) = posting::create_topic(conn, account.id, group_id, title.trim(), &body, &decision)?;
         if asked {
@@ -289,8 +296,8 @@ pub async fn new_topic(
         Ok((topic_id, post_id))
     })
     .await?;
-    if let Some(decision) = held {
-        return crate::routes::posts::held_page(&ctx, &decision, topic_id);
+    if let Some(decision) = told {
+        return crate::routes::posts::posted_page(&ctx, &decision, topic_id, held);
     }
     Ok(see_other(&format!("/t/{topic_id}")))
 }

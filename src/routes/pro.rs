@@ -142,7 +142,10 @@ struct BadgeRecord {
     regulator: String,
     checked: Option<chrono::NaiveDateTime>,
     expires: Option<chrono::NaiveDateTime>,
-    valid: bool,
+    /// "valid", "expired", "revoked", or "replaced" (by a later check).
+    state: &'static str,
+    /// The holder's badge now, when this record was replaced by it.
+    current: Option<i64>,
 }
 
 pub async fn verified(ctx: Ctx) -> Result<HttpResponse, AppError> {
@@ -151,13 +154,29 @@ pub async fn verified(ctx: Ctx) -> Result<HttpResponse, AppError> {
 
 pub async fn badge(ctx: Ctx, state: web::Data<AppState>, path: web::Path<String>) -> Result<HttpResponse, AppError> {
     let verification_id = id(&path)?;
-    let v = db::run(&state.pool, move |conn| Ok(professionals::verification(conn, verification_id)?)).await?;
-    // Only records that were once a badge have a public page; applications stay private.
-    let v = v
-        .filter(|v| matches!(v.status.as_str(), "approved" | "revoked" | "superseded") && v.decided_at.is_some())
-        .ok_or(AppError::NotFound)?;
+    let found = db::run(&state.pool, move |conn| {
+        let Some(v) = professionals::verification(conn, verification_id)? else { return Ok(None) };
+        let holder = crate::accounts::find(conn, v.user_id)?;
+        let current = professionals::badge_of(conn, v.user_id)?.map(|b| b.verification_id);
+        Ok(Some((v, holder.banned, current)))
+    })
+    .await?;
+    // Only records that were once a badge have a public page; applications stay private, and
+    // so does everything about a banned member.
+    let (v, banned, current) = found.ok_or(AppError::NotFound)?;
+    let once_a_badge = matches!(v.status.as_str(), "approved" | "revoked" | "superseded") && v.decided_at.is_some();
+    if !once_a_badge || banned {
+        return Err(AppError::NotFound);
+    }
+    let state = match v.status.as_str() {
+        _ if v.valid() => "valid",
+        "approved" => "expired",
+        "revoked" => "revoked",
+        _ => "replaced",
+    };
     let record = BadgeRecord {
-        valid: v.valid(),
+        state,
+        current: current.filter(|c| *c != v.id),
         display_name: v.display_name,
         user_id: v.user_id,
         badge: v.badge,
@@ -286,6 +305,12 @@ pub async fn mark_question(
     }
     let on = form.question == "yes";
     let profession: Option<i64> = form.profession.parse().ok();
+    if let Some(chosen) = profession {
+        let known = db::run(&state.pool, |conn| Ok(professionals::professions(conn)?)).await?;
+        if !known.iter().any(|p| p.id == chosen && p.enabled) {
+            return Err(AppError::BadRequest("Choose a profession from the list.".into()));
+        }
+    }
     db::write(&state.pool, move |conn| {
         if on {
             questions::ask(conn, topic.id, profession)?;
@@ -333,6 +358,8 @@ pub async fn mark_helpful(
 #[template(path = "mod/dashboard.html")]
 struct DashboardPage {
     chrome: Chrome,
+    /// Every group the viewer moderates, with how fast urgent posts got a moderator.
+    urgent: Vec<(String, crate::moderation::queue::UrgentFigures)>,
     figures: Vec<GroupFigures>,
     chart_height: i64,
     bar_width: i64,
@@ -340,25 +367,35 @@ struct DashboardPage {
 
 impl DashboardPage {
     fn minutes(&self, m: &Option<f64>) -> String {
-        m.map_or_else(|| "–".to_owned(), questions::duration_words)
+        m.map_or_else(|| "–".to_owned(), crate::stats::duration_words)
     }
 }
 
-/// `/mod/dashboard`: per group, open questions and how long questions wait for a professional.
+/// `/mod/dashboard`: per group, how soon urgent posts got a first moderator action, and the
+/// questions for professionals: how many are open and how long they wait for an answer.
 pub async fn dashboard(ctx: Ctx, state: web::Data<AppState>) -> Result<HttpResponse, AppError> {
     ctx.require_moderator()?;
     let scope = ctx.viewer.moderated_groups();
-    let figures = db::run(&state.pool, move |conn| {
-        let groups: Vec<(i64, String)> = crate::groups::all(conn)?
+    let (urgent, figures) = db::run(&state.pool, move |conn| {
+        let groups: Vec<crate::groups::Group> = crate::groups::all(conn)?
             .into_iter()
-            .filter(|g| g.pro_questions && scope.as_ref().is_none_or(|ids| ids.contains(&g.id)))
-            .map(|g| (g.id, g.name))
+            .filter(|g| scope.as_ref().is_none_or(|ids| ids.contains(&g.id)))
             .collect();
-        Ok(questions::figures(conn, &groups, crate::db::now())?)
+        let now = crate::db::now();
+        let ids: Vec<i64> = groups.iter().map(|g| g.id).collect();
+        let urgent = crate::moderation::queue::urgent_figures(conn, &ids, now)?
+            .into_iter()
+            .zip(groups.iter().map(|g| g.name.clone()))
+            .map(|(f, name)| (name, f))
+            .collect();
+        let asking: Vec<(i64, String)> =
+            groups.into_iter().filter(|g| g.pro_questions).map(|g| (g.id, g.name)).collect();
+        Ok((urgent, questions::figures(conn, &asking, now)?))
     })
     .await?;
     html(&DashboardPage {
         chrome: ctx.chrome(),
+        urgent,
         figures,
         chart_height: questions::CHART_HEIGHT,
         bar_width: questions::BAR_WIDTH,

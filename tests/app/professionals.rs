@@ -173,7 +173,11 @@ fn admins_refuse_or_ask_for_more_and_the_applicant_answers() {
             ("note", "Mondays at Southside."),
         ],
     );
-    assert_eq!(open_application(&admin, "Hopeful Hana"), id);
+    let answered = open_application(&admin, "Hopeful Hana");
+    assert_ne!(answered, id, "the answer is a new record: an admin decides what they read");
+    let stale = admin.post(&format!("/admin/verifications/{id}"), &[("action", "approve"), ("text", "ok")]);
+    assert_eq!(stale.status, 400, "a decision on the replaced record is refused");
+    let id = answered;
     admin.get(&format!("/admin/verifications/{id}")).assert_contains("Mondays at Southside.");
     let refused = admin.post(
         &format!("/admin/verifications/{id}"),
@@ -385,8 +389,16 @@ fn questions_are_listed_for_clinicians_until_a_verified_one_answers() {
         [page.body.find("Most helpful answer").unwrap() - 600..page.body.find("Most helpful answer").unwrap()];
     assert!(tagged.contains(&format!("id=\"p{answer}\"")), "the mark is on the chosen reply");
 
+    // The answer taken down: the question is open again; put back: answered again.
+    assert_eq!(admin.post(&format!("/p/{answer}/remove"), &[("rule", "be-helpful")]).status, 303);
+    asker.get(&format!("/t/{topic}")).assert_contains("waiting for an answer");
+    clinician.get("/pro/questions").assert_contains("Recalled after screening");
+    assert_eq!(admin.post(&format!("/p/{answer}/restore"), &[]).status, 303);
+    asker.get(&format!("/t/{topic}")).assert_contains("Answered by a verified mammographer");
+
     // A moderator can turn an existing topic into a question.
     let plain = asker.start_topic("breast-screening", "Parking at the unit", "Is there parking?");
+    assert_eq!(admin.post(&format!("/t/{plain}/question"), &[("question", "yes"), ("profession", "999")]).status, 400);
     let marked = admin.post(&format!("/t/{plain}/question"), &[("question", "yes"), ("profession", "")]);
     assert_eq!(marked.status, 303, "{}", marked.body);
     clinician.get("/pro/questions").assert_contains("Parking at the unit");
@@ -477,7 +489,7 @@ fn staff_see_how_long_questions_wait_for_a_professional() {
     assert_eq!(member.get("/mod/dashboard").status, 404, "staff only");
     let page = admin.get("/mod/dashboard");
     assert_eq!(page.status, 200, "{}", page.body);
-    let section = between(&page.body, "Breast screening</h2>", "</section>").unwrap();
+    let section = between(&page.body, "Breast screening</h3>", "</section>").unwrap();
     assert!(section.contains("<dt>Open questions</dt><dd>2</dd>"), "{section}");
     assert!(section.contains("Oldest waiting question"), "{section}");
     assert!(section.contains("<dt>Answered in the last 30 days</dt><dd>5</dd>"), "{section}");

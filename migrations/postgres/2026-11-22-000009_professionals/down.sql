@@ -1,3 +1,4 @@
+DROP INDEX topics_answer_post;
 DROP INDEX topics_answered_questions;
 DROP INDEX topics_open_questions;
 ALTER TABLE topics DROP COLUMN helpful_post_id;

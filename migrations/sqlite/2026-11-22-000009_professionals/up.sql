@@ -42,11 +42,16 @@ CREATE TABLE verifications (
     method TEXT,
     reason TEXT,
     expires_at TIMESTAMP,
-    reminded_at TIMESTAMP
+    reminded_at TIMESTAMP,
+    revoked_by BIGINT REFERENCES users(id),
+    revoked_at TIMESTAMP
 );
 CREATE INDEX verifications_user ON verifications(user_id, status);
 CREATE INDEX verifications_open ON verifications(status, created_at, id);
 CREATE INDEX verifications_expiry ON verifications(status, expires_at);
+-- One open application and one badge per member, whatever two requests do at once.
+CREATE UNIQUE INDEX verifications_one_open ON verifications(user_id) WHERE status IN ('pending', 'info');
+CREATE UNIQUE INDEX verifications_one_badge ON verifications(user_id) WHERE status = 'approved';
 
 -- The groups an admin approved a verified clinician to read and answer in (private ones too).
 CREATE TABLE clinician_groups (
@@ -64,6 +69,7 @@ ALTER TABLE groups ADD COLUMN pro_questions BOOLEAN NOT NULL DEFAULT FALSE;
 -- A question for a professional: when it was asked, which profession (if one), and its first
 -- live answer from a verified clinician (the badge's profession is kept as it was then).
 ALTER TABLE topics ADD COLUMN pro_question BOOLEAN NOT NULL DEFAULT FALSE;
+-- (SQLite cannot drop a column that references another table, so the code checks it.)
 ALTER TABLE topics ADD COLUMN asked_profession_id BIGINT;
 ALTER TABLE topics ADD COLUMN asked_at TIMESTAMP;
 ALTER TABLE topics ADD COLUMN answer_post_id BIGINT;
@@ -72,3 +78,4 @@ ALTER TABLE topics ADD COLUMN answered_at TIMESTAMP;
 ALTER TABLE topics ADD COLUMN helpful_post_id BIGINT;
 CREATE INDEX topics_open_questions ON topics(asked_at, id) WHERE pro_question AND answered_at IS NULL;
 CREATE INDEX topics_answered_questions ON topics(answered_at) WHERE answered_at IS NOT NULL;
+CREATE INDEX topics_answer_post ON topics(answer_post_id) WHERE answer_post_id IS NOT NULL;
