@@ -59,6 +59,8 @@ pub struct Group {
     pub newcomer_posts: i32,
     /// Members may mark a new topic as a question for a professional.
     pub pro_questions: bool,
+    /// Urgent posts wait for a moderator here, even without plan or method details.
+    pub hold_urgent: bool,
 }
 
 impl Group {
@@ -231,6 +233,7 @@ pub struct GroupFields {
     pub moderation_policy: String,
     pub newcomer_posts: i32,
     pub pro_questions: bool,
+    pub hold_urgent: bool,
 }
 
 pub const POLICIES: [(&str, &str); 3] = [
@@ -288,6 +291,7 @@ pub fn create(conn: &mut AnyConnection, f: &GroupFields) -> QueryResult<i64> {
             groups::moderation_policy.eq(&f.moderation_policy),
             groups::newcomer_posts.eq(f.newcomer_posts),
             groups::pro_questions.eq(f.pro_questions),
+            groups::hold_urgent.eq(f.hold_urgent),
             groups::position.eq(position.unwrap_or(0) + 1),
             groups::created_at.eq(db::now()),
         ))
@@ -307,6 +311,7 @@ pub fn update(conn: &mut AnyConnection, id: i64, f: &GroupFields) -> QueryResult
             groups::moderation_policy.eq(&f.moderation_policy),
             groups::newcomer_posts.eq(f.newcomer_posts),
             groups::pro_questions.eq(f.pro_questions),
+            groups::hold_urgent.eq(f.hold_urgent),
         ))
         .execute(conn)
         .map(drop)

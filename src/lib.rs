@@ -21,6 +21,7 @@ pub mod secrets;
 pub mod seed;
 pub mod site;
 pub mod startup;
+pub mod stats;
 pub mod web;
 
 /// Logs to stderr; `RUST_LOG` picks the level (default `info`).

@@ -125,6 +125,7 @@ mod tests {
             moderation_policy: "post_moderate".into(),
             newcomer_posts: 3,
             pro_questions: false,
+            hold_urgent: false,
         }
     }
 

@@ -287,11 +287,15 @@ fn insert_post(
             posts::created_at.eq(now),
             posts::urgent.eq(decision.urgency.is_some()),
             posts::urgent_kind.eq(decision.urgency.as_ref().map(|u| u.kind.as_str())),
+            posts::urgent_at.eq(decision.urgency.as_ref().map(|_| now)),
         ))
         .returning(posts::id)
         .get_result(conn)?;
     if decision.flag_for_review {
         crate::moderation::flags::raise(conn, post_id, None, "check", "")?;
+    }
+    if let (Some(urgency), PostStatus::Live) = (&decision.urgency, decision.post_status()) {
+        crate::moderation::flags::raise_urgent(conn, post_id, urgency)?;
     }
     Ok(post_id)
 }
@@ -410,8 +414,18 @@ pub fn set_status(conn: &mut AnyConnection, post_id: i64, expected: &str, new_st
         if topic.status == LIVE {
             count_in_group(conn, topic.group_id, 0, delta, None)?;
         }
-        if was_live && topic.pro_question {
-            crate::professionals::questions::reply_withdrawn(conn, topic.id, post_id)?;
+        if topic.pro_question {
+            if was_live {
+                crate::professionals::questions::reply_withdrawn(conn, topic.id, post_id)?;
+            } else if is_live {
+                // Restored, kept after reports, or approved again after an edit (a first
+                // appearance is announced, and marked, by `post_went_live`).
+                let announced: Option<NaiveDateTime> =
+                    posts::table.find(post_id).select(posts::announced_at).first(conn)?;
+                if announced.is_some() {
+                    crate::professionals::questions::derive_answer(conn, topic.id)?;
+                }
+            }
         }
     }
     Ok(true)
@@ -456,9 +470,7 @@ pub fn edit(
         .execute(conn)?;
     // An edit can make a post urgent, never less urgent (a member's safety report stands).
     if let Some(u) = &decision.urgency {
-        diesel::update(posts::table.find(post.id))
-            .set((posts::urgent.eq(true), posts::urgent_kind.eq(u.kind.as_str())))
-            .execute(conn)?;
+        crate::moderation::flags::mark_urgent(conn, post.id, u.kind.as_str())?;
     }
     if let (true, Some(title)) = (post.is_opening, title) {
         diesel::update(topics::table.find(topic.id)).set(topics::title.eq(title)).execute(conn)?;
@@ -471,6 +483,9 @@ pub fn edit(
     }
     if decision.flag_for_review {
         crate::moderation::flags::raise(conn, post.id, None, "check", "")?;
+    }
+    if let (Some(urgency), PostStatus::Live) = (&decision.urgency, new_status) {
+        crate::moderation::flags::raise_urgent(conn, post.id, urgency)?;
     }
     Ok(true)
 }

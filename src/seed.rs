@@ -108,6 +108,7 @@ pub fn seed_if_empty(conn: &mut AnyConnection) -> anyhow::Result<bool> {
                     moderation_policy: "post_moderate".into(),
                     newcomer_posts: 3,
                     pro_questions: g.pro_questions,
+                    hold_urgent: false,
                 },
             )?;
         }

@@ -106,7 +106,9 @@ pub fn signing_key(conn: &mut AnyConnection, configured: Option<&str>) -> anyhow
     Ok(key.into_bytes())
 }
 
-/// Records a staff action. Call inside the transaction that makes the change.
+/// Records a staff action. Call inside the transaction that makes the change. The first
+/// action someone other than its author takes on an urgent post is timed here, whatever the
+/// action, so the figure cannot miss a path.
 pub fn audit(
     conn: &mut AnyConnection,
     actor_id: Option<i64>,
@@ -116,6 +118,14 @@ pub fn audit(
     detail: &str,
 ) -> QueryResult<()> {
     let (member_id, group_id) = concerns(conn, target_type, target_id)?;
+    if target_type == "post" && actor_id.is_some() && actor_id != member_id {
+        use crate::db::schema::posts;
+        diesel::update(
+            posts::table.find(target_id).filter(posts::urgent.eq(true)).filter(posts::first_action_at.is_null()),
+        )
+        .set(posts::first_action_at.eq(db::now()))
+        .execute(conn)?;
+    }
     diesel::insert_into(audit_log::table)
         .values((
             audit_log::actor_id.eq(actor_id),

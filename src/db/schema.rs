@@ -84,6 +84,7 @@ diesel::table! {
         moderation_policy -> Text,
         newcomer_posts -> Integer,
         pro_questions -> Bool,
+        hold_urgent -> Bool,
     }
 }
 
@@ -145,6 +146,8 @@ diesel::table! {
         escalated -> Bool,
         before_decision -> Nullable<Text>,
         announced_at -> Nullable<Timestamp>,
+        urgent_at -> Nullable<Timestamp>,
+        first_action_at -> Nullable<Timestamp>,
     }
 }
 
@@ -301,6 +304,8 @@ diesel::table! {
         reason -> Nullable<Text>,
         expires_at -> Nullable<Timestamp>,
         reminded_at -> Nullable<Timestamp>,
+        revoked_by -> Nullable<BigInt>,
+        revoked_at -> Nullable<Timestamp>,
     }
 }
 

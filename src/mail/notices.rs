@@ -33,9 +33,11 @@ pub enum Notice {
         group: String,
         excerpt: String,
     },
+    /// `held`: waiting in the queue; otherwise live, in the reports lane.
     Urgent {
         post_id: i64,
         group: String,
+        held: bool,
     },
     QueueWaiting {
         waiting: i64,
@@ -132,12 +134,12 @@ impl Notice {
                 link: format!("/t/{topic_id}"),
                 link_text: "Read the topic",
             },
-            Notice::Urgent { post_id, group } => Email {
+            Notice::Urgent { post_id, group, held } => Email {
                 subject: "Urgent: a post needs a moderator now".into(),
                 paragraphs: vec![format!(
                     "A post in {group} is in the urgent lane: its author may be in danger or someone is worried about their safety. Please look at it as soon as you can."
                 )],
-                link: format!("/mod/queue/{post_id}"),
+                link: if *held { format!("/mod/queue/{post_id}") } else { format!("/mod/reports/{post_id}") },
                 link_text: "Open the post",
             },
             Notice::QueueWaiting { waiting, minutes } => Email {
@@ -359,7 +361,10 @@ pub fn post_went_live(conn: &mut AnyConnection, post_id: i64) -> QueryResult<()>
     people.retain(|&u| u != author_id && level(u) != "none");
     // The first verified clinician's answer to a question: the asker hears who answered (and
     // hears it even if they silenced the group: it is the answer to what they asked).
-    if !is_opening && let Some(profession) = crate::professionals::questions::reply_went_live(conn, post_id)? {
+    if !is_opening
+        && let Some(profession) = crate::professionals::questions::reply_went_live(conn, post_id)?
+        && !super::scheduled::readable_groups(conn, asker, &[group_id])?.is_empty()
+    {
         people.retain(|&u| u != asker);
         crate::moderation::actions::notify(
             conn,

@@ -259,7 +259,7 @@ pub fn remove(
         return Ok(false);
     }
     record_decision(conn, post_id, moderator_id, Some(rule), note, None)?;
-    super::flags::close_reports(conn, moderator_id, post_id, true)?;
+    super::flags::close_reports(conn, moderator_id, post_id, super::flags::Outcome::Removed)?;
     let rule_title = super::ground_rule_title(rule).unwrap_or(rule);
     let mut message = format!("A moderator removed your post in “{title}”. Ground rule: {rule_title}.");
     if let Some(note) = note.filter(|n| !n.trim().is_empty()) {
@@ -560,8 +560,23 @@ pub fn claimed_by_other(
     })
 }
 
-/// Passes a held post to the admins (it leaves group moderators' queues).
+/// Passes a post to the admins: a held one leaves group moderators' queues; every admin is told
+/// in the app, and by email too when the post is urgent.
 pub fn escalate(conn: &mut AnyConnection, moderator_id: i64, post_id: i64, note: Option<&str>) -> QueryResult<()> {
+    let (urgent, status, group): (bool, String, String) = posts::table
+        .inner_join(topics::table.inner_join(crate::db::schema::groups::table))
+        .filter(posts::id.eq(post_id))
+        .select((posts::urgent, posts::status, crate::db::schema::groups::name))
+        .first(conn)?;
+    let admins: Vec<i64> =
+        users::table.filter(users::is_admin.eq(true)).filter(users::banned.eq(false)).select(users::id).load(conn)?;
+    for admin in admins.into_iter().filter(|a| *a != moderator_id) {
+        notify(conn, admin, post_id, &format!("Escalated to the admins: a post in {group} needs you."))?;
+        if urgent {
+            let notice = Notice::Urgent { post_id, group: group.clone(), held: status == "pending" };
+            crate::mail::notices::email(conn, admin, &notice)?;
+        }
+    }
     diesel::update(posts::table.find(post_id))
         .set((
             posts::escalated.eq(true),
@@ -703,10 +718,10 @@ pub fn may_moderate_member(conn: &mut AnyConnection, scope: Option<&[i64]>, user
 /// each, and an email to those who take email. The email carries a link, never the post's words.
 pub fn alert_urgent(conn: &mut AnyConnection, post_id: i64) -> QueryResult<()> {
     use crate::db::schema::{group_members, groups};
-    let (group_id, group_name): (i64, String) = posts::table
+    let (group_id, group_name, status): (i64, String, String) = posts::table
         .inner_join(topics::table.inner_join(groups::table))
         .filter(posts::id.eq(post_id))
-        .select((groups::id, groups::name))
+        .select((groups::id, groups::name, posts::status))
         .first(conn)?;
     let moderators = group_members::table
         .filter(group_members::group_id.eq(group_id))
@@ -717,7 +732,7 @@ pub fn alert_urgent(conn: &mut AnyConnection, post_id: i64) -> QueryResult<()> {
         .filter(users::banned.eq(false))
         .select(users::id)
         .load(conn)?;
-    let notice = Notice::Urgent { post_id, group: group_name.clone() };
+    let notice = Notice::Urgent { post_id, group: group_name.clone(), held: status == "pending" };
     for user_id in staff {
         notify(conn, user_id, post_id, &format!("Urgent: a post in {group_name} needs a moderator now."))?;
         crate::mail::notices::email(conn, user_id, &notice)?;

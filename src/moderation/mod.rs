@@ -165,9 +165,11 @@ pub fn assess(text: &str, allow: &detect::Allow) -> Assessment {
     if urgency.is_some() {
         rules.push("safeguarding");
     }
-    // Personal information waits for a moderator; an urgent post is never rejected silently:
-    // it is held in the urgent lane so a person sees it now.
-    let decision = if rules.is_empty() { Outcome::Live } else { Outcome::Held };
+    // Personal information waits for a moderator, and so does an urgent post with plan or
+    // method details; any other urgent post stays live (peers' replies matter, and a false
+    // alarm must not silence anyone) and leads the moderators' lane.
+    let holds = !spans.is_empty() || urgency.as_ref().is_some_and(safeguarding::Urgency::names_a_plan);
+    let decision = if holds { Outcome::Held } else { Outcome::Live };
     Assessment { spans, urgency, decision, rules }
 }
 
@@ -312,12 +314,15 @@ pub fn screen(draft: Draft<'_>, author: Author<'_>, group: &Group, context: &Con
         });
     }
     if let Some(u) = &urgency {
+        // Not hidden by default: only plan or method details, or a group that holds urgent
+        // posts until seen, keep it off the page.
+        let hold = u.names_a_plan() || group.hold_urgent;
         findings.push(Finding {
             rule: "safeguarding".into(),
             start: 0,
             end: 0,
             in_title: false,
-            severity: "urgent".into(),
+            severity: if hold { "urgent" } else { "urgent_live" }.into(),
             message_for_author: if context.helplines.is_empty() {
                 HELP_NOW.into()
             } else {

@@ -25,6 +25,8 @@ pub struct QueueItem {
     pub findings: String,
     pub escalated: bool,
     pub claimed_until: Option<NaiveDateTime>,
+    pub urgent_at: Option<NaiveDateTime>,
+    pub first_action_at: Option<NaiveDateTime>,
     /// The author's badge profession, if a verified clinician wrote it (their posts meet the
     /// stricter case-discussion rule, and moderators see that it is a clinician's post).
     pub clinician: Option<String>,
@@ -65,6 +67,27 @@ impl QueueItem {
     pub fn waited(&self) -> String {
         waited(self.created_at)
     }
+
+    /// For urgent posts: time to the first moderator action (see [`response`]).
+    pub fn response(&self) -> Option<String> {
+        response(self.urgent, self.urgent_at, self.first_action_at)
+    }
+}
+
+/// An urgent item's time to a first moderator action, in words: still waiting, or how soon.
+pub fn response(
+    urgent: bool,
+    urgent_at: Option<NaiveDateTime>,
+    first_action_at: Option<NaiveDateTime>,
+) -> Option<String> {
+    let since = urgent_at.filter(|_| urgent)?;
+    Some(match first_action_at {
+        None => format!("no moderator action yet ({} since it became urgent)", waited(since)),
+        Some(at) => {
+            let minutes = (at - since).num_minutes().max(0);
+            format!("first moderator action after {}", crate::stats::duration_words(minutes as f64))
+        }
+    })
 }
 
 pub fn waited(since: NaiveDateTime) -> String {
@@ -117,6 +140,8 @@ pub fn queue(
             posts::findings,
             posts::escalated,
             posts::claimed_until,
+            posts::urgent_at,
+            posts::first_action_at,
             professions::badge.nullable(),
         ))
         .limit(200)
@@ -344,4 +369,48 @@ mod tests {
         assert_eq!(s[1], Segment { text: "12".into(), flag: Some("PHONE".into()) });
         assert_eq!(s[2].text, "x");
     }
+}
+
+/// How quickly moderators acted on a group's urgent posts (those that became urgent in the
+/// last 30 days), for the staff dashboard.
+#[derive(Debug, Clone)]
+pub struct UrgentFigures {
+    pub group_id: i64,
+    pub urgent: usize,
+    /// Still without any moderator action.
+    pub waiting: usize,
+    /// Minutes from becoming urgent to the first moderator action.
+    pub median_minutes: Option<f64>,
+    pub p90_minutes: Option<f64>,
+}
+
+/// Urgent-post figures for each of `group_ids`, as of `now`; one query (served by the partial
+/// index `posts_urgent_since`).
+pub fn urgent_figures(
+    conn: &mut AnyConnection,
+    group_ids: &[i64],
+    now: NaiveDateTime,
+) -> QueryResult<Vec<UrgentFigures>> {
+    let rows: Vec<(i64, Option<NaiveDateTime>, Option<NaiveDateTime>)> = posts::table
+        .inner_join(topics::table)
+        .filter(posts::urgent_at.ge(now - chrono::Duration::days(30)))
+        .filter(topics::group_id.eq_any(group_ids.to_vec()))
+        .select((topics::group_id, posts::urgent_at, posts::first_action_at))
+        .load(conn)?;
+    Ok(group_ids
+        .iter()
+        .map(|&group_id| {
+            let mine: Vec<_> = rows.iter().filter(|r| r.0 == group_id).collect();
+            let mut minutes: Vec<f64> =
+                mine.iter().filter_map(|r| Some(((r.2? - r.1?).num_seconds().max(0) as f64) / 60.0)).collect();
+            minutes.sort_by(f64::total_cmp);
+            UrgentFigures {
+                group_id,
+                urgent: mine.len(),
+                waiting: mine.iter().filter(|r| r.2.is_none()).count(),
+                median_minutes: crate::stats::percentile(&minutes, 50.0),
+                p90_minutes: crate::stats::percentile(&minutes, 90.0),
+            }
+        })
+        .collect())
 }

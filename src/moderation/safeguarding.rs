@@ -66,6 +66,14 @@ pub struct Urgency {
     pub signals: Vec<&'static str>,
 }
 
+impl Urgency {
+    /// A plan, a date or means gathered (the kind that outranks all others): such a post waits
+    /// for a moderator instead of going live, so the details are not in front of readers.
+    pub fn names_a_plan(&self) -> bool {
+        self.kind == UrgentKind::PlanOrMeans
+    }
+}
+
 struct Signal {
     name: &'static str,
     kind: UrgentKind,

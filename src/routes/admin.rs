@@ -77,6 +77,7 @@ pub struct GroupForm {
     moderation_policy: String,
     newcomer_posts: Option<String>,
     pro_questions: Option<String>,
+    hold_urgent: Option<String>,
 }
 
 impl From<GroupForm> for GroupFields {
@@ -91,6 +92,7 @@ impl From<GroupForm> for GroupFields {
             // Anything that is not a number is caught by the range check.
             newcomer_posts: f.newcomer_posts.as_deref().unwrap_or("3").trim().parse().unwrap_or(0),
             pro_questions: f.pro_questions.is_some(),
+            hold_urgent: f.hold_urgent.is_some(),
         }
     }
 }
@@ -195,6 +197,7 @@ pub async fn edit_group_form(
             moderation_policy: g.moderation_policy,
             newcomer_posts: g.newcomer_posts,
             pro_questions: g.pro_questions,
+            hold_urgent: g.hold_urgent,
         },
     })
 }

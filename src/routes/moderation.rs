@@ -108,6 +108,7 @@ fn done_notice(query: &NoticeQuery) -> Option<String> {
         "undo" => "Undone: the post is waiting again.",
         "too-late" => "That decision can no longer be undone here (only your own, within ten minutes).",
         "remove" => "Removed: the post is off the forum and the members who reported it have been told.",
+        "handled" => "Handled: the urgent post has left the lane, and your note is in the log.",
         bulk @ ("bulk-approve" | "bulk-reject") => {
             let n = query.n.unwrap_or(0);
             let what = if bulk == "bulk-approve" { "Approved" } else { "Not approved" };
@@ -607,6 +608,10 @@ struct ReportPage {
     canned: Vec<moderation::canned::CannedNote>,
     errors: FormErrors,
     typed: Typed,
+    /// What the moderator typed for the author or the log (reach out, handled, escalate).
+    message: String,
+    /// What the last action on this page did.
+    notice: Option<&'static str>,
 }
 
 async fn reported(ctx: &Ctx, state: &AppState, post_id: i64) -> Result<ReportPage, AppError> {
@@ -626,12 +631,27 @@ async fn reported(ctx: &Ctx, state: &AppState, post_id: i64) -> Result<ReportPag
         canned: canned?,
         errors: FormErrors::default(),
         typed: Typed::default(),
+        message: String::new(),
+        notice: None,
     })
 }
 
-pub async fn report(ctx: Ctx, state: web::Data<AppState>, path: web::Path<String>) -> Result<HttpResponse, AppError> {
+pub async fn report(
+    ctx: Ctx,
+    state: web::Data<AppState>,
+    path: web::Path<String>,
+    query: web::Query<NoticeQuery>,
+) -> Result<HttpResponse, AppError> {
     ctx.require_moderator()?;
-    html(&reported(&ctx, &state, id(&path)?).await?)
+    let mut page = reported(&ctx, &state, id(&path)?).await?;
+    page.notice = match query.done.as_deref() {
+        Some("reach_out") => Some(
+            "Sent: the author has a private message from the moderation team with the help that matches their post. Mark it handled when you are done.",
+        ),
+        Some("escalate") => Some("Passed to the admins: they have been alerted."),
+        _ => None,
+    };
+    html(&page)
 }
 
 #[derive(Deserialize)]
@@ -644,6 +664,9 @@ pub struct RemovalForm {
     note: String,
     #[serde(default)]
     canned: String,
+    /// Urgent posts: the words for the author (reach out) or for the log (handled, escalate).
+    #[serde(default)]
+    message: String,
 }
 
 impl RemovalForm {
@@ -694,10 +717,35 @@ pub async fn decide_report(
     let mut page = reported(&ctx, &state, id(&path)?).await?;
     let post_id = page.item.post_id;
     let form = form.into_inner();
+    let message = form.message.trim().to_owned();
+    if form.decision == "handled" && message.is_empty() {
+        page.errors.add("message", "Say what you did or why all is well: it goes in the moderation log.");
+        page.message = form.message;
+        return render(StatusCode::UNPROCESSABLE_ENTITY, &page);
+    }
     match form.decision.as_str() {
         "keep" => {
             db::write(&state.pool, move |conn| Ok(moderation::flags::keep(conn, moderator_id, post_id)?)).await?;
             Ok(see_other("/mod/queue?done=keep"))
+        }
+        "reach_out" => {
+            db::write(&state.pool, move |conn| {
+                Ok(moderation::flags::reach_out(conn, moderator_id, post_id, &message)?)
+            })
+            .await?;
+            Ok(see_other(&format!("/mod/reports/{post_id}?done=reach_out")))
+        }
+        "handled" => {
+            db::write(&state.pool, move |conn| Ok(moderation::flags::handled(conn, moderator_id, post_id, &message)?))
+                .await?;
+            Ok(see_other("/mod/queue?done=handled"))
+        }
+        "escalate" => {
+            db::write(&state.pool, move |conn| {
+                Ok(moderation::actions::escalate(conn, moderator_id, post_id, Some(&message))?)
+            })
+            .await?;
+            Ok(see_other(&format!("/mod/reports/{post_id}?done=escalate")))
         }
         "remove" => match remove_under_rule(&state, moderator_id, post_id, form, &page.canned).await? {
             Ok(()) => Ok(see_other("/mod/queue?done=remove")),

@@ -113,7 +113,11 @@ async fn topic_response(
             can_edit: ctx.viewer.can_edit_post(post.author_id),
             show_history: can_moderate && post.edited_at.is_some(),
             helpful: topic.helpful_post_id == Some(post.id),
-            can_mark_helpful: asker && !post.is_opening && post.status == "live" && post.author_id != topic.author_id,
+            can_mark_helpful: asker
+                && topic.pro_question
+                && !post.is_opening
+                && post.status == "live"
+                && post.author_id != topic.author_id,
             post,
         })
         .collect();
@@ -203,7 +207,8 @@ pub async fn reply(
         let reply = ReplyBox { status, errors, draft: body, preview };
         return topic_response(&ctx, &state, topic, group, last, reply).await;
     }
-    let held = (decision.outcome != Outcome::Live).then(|| decision.clone());
+    let held = decision.outcome != Outcome::Live;
+    let told = (held || decision.urgency.is_some()).then(|| decision.clone());
     let post_id = db::write(&state.pool, move |conn| {
         let post_id = posting::reply(conn, account.id, topic_id, &body, &decision)?;
         if decision.urgency.is_some() {
@@ -212,8 +217,8 @@ pub async fn reply(
         Ok(post_id)
     })
     .await?;
-    if let Some(decision) = held {
-        return held_page(&ctx, &decision, topic_id);
+    if let Some(decision) = told {
+        return posted_page(&ctx, &decision, topic_id, held);
     }
     let last_page = (topic.reply_count + 2 + posting::POSTS_PER_PAGE - 1) / posting::POSTS_PER_PAGE;
     Ok(see_other(&format!("/t/{topic_id}?page={last_page}#p{post_id}")))
@@ -255,25 +260,41 @@ pub(crate) fn blocked_reasons(decision: &moderation::Decision, errors: &mut Form
     }
 }
 
-/// Tells the author at once that their post waits for a moderator, and why; urgent posts lead
-/// with where to get help now.
-pub(crate) fn held_page(ctx: &Ctx, decision: &moderation::Decision, topic_id: i64) -> Result<HttpResponse, AppError> {
+/// What the author is told at once when a post is not simply live: that it waits for a
+/// moderator and why (`held`), or — for an urgent post that stays live — where to get help now
+/// and that moderators know. Urgent posts lead with the help either way.
+pub(crate) fn posted_page(
+    ctx: &Ctx,
+    decision: &moderation::Decision,
+    topic_id: i64,
+    held: bool,
+) -> Result<HttpResponse, AppError> {
     let mut paragraphs = decision.messages_for_author();
     if paragraphs.is_empty() {
         paragraphs.push("A moderator will look at your changes.".to_owned());
     }
-    paragraphs.push(
-        "You can see it, marked \"waiting for a moderator\", in the topic and on your posts page. \
-         You can still change it until a moderator has looked at it."
-            .to_owned(),
-    );
+    let (status, heading) = if held {
+        paragraphs.push(
+            "You can see it, marked \"waiting for a moderator\", in the topic and on your posts page. \
+             You can still change it until a moderator has looked at it."
+                .to_owned(),
+        );
+        (StatusCode::ACCEPTED, "Your post is waiting for a moderator")
+    } else {
+        paragraphs.push(
+            "Your post is live, so other members can reply. The moderation team has been told too, and may \
+             send you a private message here."
+                .to_owned(),
+        );
+        (StatusCode::OK, "Your post is live, and help is here now")
+    };
     render(
-        StatusCode::ACCEPTED,
+        status,
         &MessagePage {
             chrome: ctx.chrome(),
-            heading: "Your post is waiting for a moderator".to_owned(),
+            heading: heading.to_owned(),
             paragraphs,
-            link: Some((format!("/t/{topic_id}"), "Back to the topic".to_owned())),
+            link: Some((format!("/t/{topic_id}"), "Go to the topic".to_owned())),
         },
     )
 }
@@ -375,7 +396,9 @@ pub async fn edit(
         return render(status, &page);
     }
     let (post_id, topic_id) = (post.id, topic.id);
-    let held = (decision.outcome != Outcome::Live || post.status == "rejected").then(|| decision.clone());
+    // A post a moderator sent back goes back to a moderator, whatever the checks say now.
+    let held = decision.outcome != Outcome::Live || post.status == "rejected";
+    let told = (held || decision.urgency.is_some()).then(|| decision.clone());
     let saved = db::write(&state.pool, move |conn| {
         let title = title.as_deref().map(str::trim);
         let was_urgent = moderation::flags::is_urgent(conn, post_id)?;
@@ -390,8 +413,8 @@ pub async fn edit(
         // Deleted or removed while the form was open.
         return Err(AppError::NotFound);
     }
-    if let Some(decision) = held {
-        return held_page(&ctx, &decision, topic_id);
+    if let Some(decision) = told {
+        return posted_page(&ctx, &decision, topic_id, held);
     }
     Ok(see_other(&format!("/t/{topic_id}#p{post_id}")))
 }

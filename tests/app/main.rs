@@ -13,5 +13,6 @@ mod moderation;
 mod posting;
 mod professionals;
 mod queue_tools;
+mod safeguarding;
 mod security;
 mod storage;

@@ -252,7 +252,7 @@ fn three_reports_hide_a_post_until_a_moderator_keeps_it() {
 
     let (admin, _) = app.admin("Fair Judge");
     let queue = admin.get("/mod/queue");
-    queue.assert_contains("Reported posts");
+    queue.assert_contains("Live posts: urgent and reported");
     queue.assert_contains("3 reports");
     queue.assert_contains("hidden until you decide");
     let report = admin.get(&format!("/mod/reports/{post}"));
@@ -633,7 +633,8 @@ fn admins_keep_the_helplines_that_are_allowed_and_offered_by_kind() {
         "/g/hub/new",
         &[("title", "Scared"), ("body", "He hit me again tonight and says he will kill me if I tell anyone.")],
     );
-    assert_eq!(abuse.status, 202);
+    assert_eq!(abuse.status, 200, "urgent but without plan details: live, with help at once");
+    abuse.assert_contains("Your post is live, and help is here now");
     abuse.assert_contains("National Domestic Abuse Helpline: 0808 2000 247");
     abuse.assert_lacks("Shout");
     admin.get("/mod/log?action=helpline").assert_contains("added: Maggie");
