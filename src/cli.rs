@@ -22,6 +22,11 @@ pub enum Command {
     /// Screen JSON lines from stdin ({"id": …, "text": "…"}) and print one result line each:
     /// spans (character offsets), decision, urgency and the rules engaged.
     Check,
+    /// Fill the database with a realistic synthetic forum of about N posts (for benchmarks).
+    Seed {
+        #[arg(long)]
+        posts: usize,
+    },
     /// Administrator accounts.
     Admin {
         #[command(subcommand)]
@@ -44,6 +49,19 @@ pub enum AdminCommand {
 pub fn migrate(config: &Config) -> anyhow::Result<()> {
     crate::db::migrate(&config.database)?;
     println!("Database is up to date.");
+    Ok(())
+}
+
+/// `forum seed --posts N`, with a progress bar on standard error.
+pub fn seed(config: &Config, posts: usize) -> anyhow::Result<()> {
+    crate::db::migrate(&config.database)?;
+    let pool = crate::db::connect(&config.database, 1)?;
+    let mut conn = pool.get().context("cannot get a database connection")?;
+    let summary = crate::synthetic::seed(&mut conn, posts, crate::synthetic::progress_bar)?;
+    println!(
+        "Seeded {} posts in {} topics by {} members ({} verified clinicians) in {:.1} s.",
+        summary.posts, summary.topics, summary.members, summary.clinicians, summary.seconds
+    );
     Ok(())
 }
 

@@ -28,6 +28,9 @@ pub enum AppError {
     /// Send the person elsewhere (e.g. to accept new ground rules first).
     #[error("redirect to {0}")]
     Redirect(String),
+    /// Too many requests of this kind from this client: try again after this many seconds.
+    #[error("rate limited")]
+    RateLimited { retry_after: i64, what: &'static str },
     /// The database could not be reached.
     #[error("service unavailable: {0}")]
     Unavailable(String),
@@ -64,6 +67,7 @@ impl ResponseError for AppError {
             AppError::Forbidden(_) | AppError::Csrf => StatusCode::FORBIDDEN,
             AppError::SignInRequired { .. } | AppError::Redirect(_) => StatusCode::SEE_OTHER,
             AppError::TooLarge => StatusCode::PAYLOAD_TOO_LARGE,
+            AppError::RateLimited { .. } => StatusCode::TOO_MANY_REQUESTS,
             AppError::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
             AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
@@ -78,6 +82,14 @@ impl ResponseError for AppError {
             AppError::Redirect(location) => return crate::web::see_other(location),
             AppError::Internal(cause) => tracing::error!(error = ?cause, "request failed"),
             AppError::Unavailable(cause) => tracing::error!(error = %cause, "database unavailable"),
+            AppError::RateLimited { retry_after, what } => {
+                tracing::info!(what, retry_after, "rate limited");
+                let mut response = crate::web::pages::error_page(self.status_code(), self);
+                if let Ok(value) = actix_web::http::header::HeaderValue::from_str(&retry_after.to_string()) {
+                    response.headers_mut().insert(actix_web::http::header::RETRY_AFTER, value);
+                }
+                return response;
+            }
             _ => {}
         }
         crate::web::pages::error_page(self.status_code(), self)

@@ -17,11 +17,13 @@ pub mod policy;
 pub mod posting;
 pub mod professionals;
 pub mod routes;
+pub mod search;
 pub mod secrets;
 pub mod seed;
 pub mod site;
 pub mod startup;
 pub mod stats;
+pub mod synthetic;
 pub mod web;
 
 /// Logs to stderr; `RUST_LOG` picks the level (default `info`).

@@ -21,6 +21,7 @@ fn main() -> std::process::ExitCode {
         Command::Serve => serve(config),
         Command::Migrate => forum::cli::migrate(&config),
         Command::Check => Ok(()),
+        Command::Seed { posts } => forum::cli::seed(&config, posts),
         Command::Admin { command: AdminCommand::Create { email, name } } => {
             forum::cli::create_admin(&config, &email, &name).map(|link| {
                 println!("Admin created. Open this link within 24 hours to set the password (it works once):\n{link}");

@@ -80,6 +80,35 @@ pub fn tunable(conn: &mut AnyConnection, key: &str) -> QueryResult<i64> {
     Ok(setting(conn, key)?.and_then(|v| v.parse().ok()).unwrap_or(default))
 }
 
+/// Counts one request against a limit every server instance shares: at most `limit` in each
+/// `window` for (`bucket`, `key`). Returns how long to wait when the limit is reached. Call
+/// inside a write transaction (the row update serialises concurrent requests).
+pub fn rate_limit(
+    conn: &mut AnyConnection,
+    bucket: &str,
+    key: &str,
+    limit: i32,
+    window: chrono::Duration,
+) -> QueryResult<Option<chrono::Duration>> {
+    use crate::db::schema::rate_limits as rl;
+    let now = db::now();
+    let row = rl::table.filter(rl::bucket.eq(bucket)).filter(rl::key.eq(key));
+    let counted =
+        diesel::update(row.filter(rl::window_start.gt(now - window))).set(rl::count.eq(rl::count + 1)).execute(conn)?;
+    if counted == 0 {
+        // No window open: start one (over an expired row, or a new one).
+        let restarted = diesel::update(row).set((rl::window_start.eq(now), rl::count.eq(1))).execute(conn)?;
+        if restarted == 0 {
+            diesel::insert_into(rl::table)
+                .values((rl::bucket.eq(bucket), rl::key.eq(key), rl::window_start.eq(now), rl::count.eq(1)))
+                .execute(conn)?;
+        }
+        return Ok(None);
+    }
+    let (start, count): (chrono::NaiveDateTime, i32) = row.select((rl::window_start, rl::count)).first(conn)?;
+    Ok((count > limit).then(|| (start + window - now).max(chrono::Duration::seconds(1))))
+}
+
 /// The site's public address (`FORUM_BASE_URL`), recorded at start-up so that emails written
 /// deep inside a transaction can link back to the forum.
 pub fn base_url(conn: &mut AnyConnection) -> QueryResult<String> {

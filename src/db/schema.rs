@@ -318,6 +318,15 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    rate_limits (bucket, key) {
+        bucket -> Text,
+        key -> Text,
+        window_start -> Timestamp,
+        count -> Integer,
+    }
+}
+
 diesel::joinable!(sessions -> users (user_id));
 diesel::joinable!(account_tokens -> users (user_id));
 diesel::joinable!(group_members -> groups (group_id));
@@ -354,4 +363,5 @@ diesel::allow_tables_to_appear_in_same_query!(
     professions,
     verifications,
     clinician_groups,
+    rate_limits,
 );

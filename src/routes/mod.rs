@@ -9,6 +9,7 @@ mod moderation;
 mod notifications;
 pub(crate) mod posts;
 mod pro;
+mod search;
 mod verifications;
 
 use actix_web::web;
@@ -82,6 +83,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .route("/admin/mail/{id}", web::post().to(admin::retry_mail))
         .route("/mod/requests", web::get().to(moderation::requests))
         .route("/mod/requests/{id}", web::post().to(moderation::decide_request))
+        .route("/search", web::get().to(search::search_page))
         .route("/pro/apply", web::get().to(pro::apply_form))
         .route("/pro/apply", web::post().to(pro::apply))
         .route("/pro/questions", web::get().to(pro::questions_list))

@@ -17,7 +17,16 @@ struct ErrorPage {
 
 /// A friendly page for an error. It never shows internal details.
 pub fn error_page(status: StatusCode, error: &AppError) -> HttpResponse {
+    let waited;
     let (heading, message) = match error {
+        AppError::RateLimited { retry_after, what } => {
+            let wait = match *retry_after {
+                s if s < 90 => format!("{s} seconds"),
+                s => format!("{} minutes", (s + 59) / 60),
+            };
+            waited = format!("You have {what} a lot in a short time. Please wait {wait} and try again.");
+            ("Please slow down a little", waited.as_str())
+        }
         AppError::NotFound => (
             "Page not found",
             "We could not find that page. It may have been moved or deleted, or the address may be mistyped.",

@@ -14,5 +14,6 @@ mod posting;
 mod professionals;
 mod queue_tools;
 mod safeguarding;
+mod search;
 mod security;
 mod storage;

@@ -1,0 +1,9 @@
+DROP TABLE rate_limits;
+DROP TRIGGER topics_search_delete;
+DROP TRIGGER topics_search_update;
+DROP TRIGGER topics_search_insert;
+DROP TRIGGER posts_search_delete;
+DROP TRIGGER posts_search_update;
+DROP TRIGGER posts_search_insert;
+DROP TABLE topic_search;
+DROP TABLE post_search;

@@ -1,0 +1,331 @@
+//! Full-text search over live posts and topic titles. The one module with backend-specific SQL:
+//! SQLite matches in FTS5 tables kept in step by triggers, PostgreSQL in generated `tsvector`
+//! columns with GIN indexes (migration `…_search`). Both index live text only, changed in the
+//! same transaction as the post, so removed or deleted text is unsearchable at once.
+//!
+//! What a viewer may see is decided here too: only live posts in live topics of the groups the
+//! caller passes (those the viewer can read). The count is of those results alone, so it says
+//! nothing about what is hidden.
+
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+use diesel::sql_types::{BigInt, Text, Timestamp};
+
+use crate::db::AnyConnection;
+
+pub const PER_PAGE: i64 = 20;
+/// Results are counted up to this many ("more than 1 000"), so a common word stays cheap.
+pub const COUNT_CAP: i64 = 1000;
+/// At most this many words and phrases are used from one query.
+const MAX_TERMS: usize = 12;
+
+/// A word, or a "quoted phrase" of words.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Term {
+    Word(String),
+    Phrase(Vec<String>),
+}
+
+/// What someone searched for, reduced to words (letters and digits) and phrases, so nothing they
+/// type can be read as query syntax by either backend.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Query {
+    pub terms: Vec<Term>,
+}
+
+fn words(text: &str) -> Vec<String> {
+    text.split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        // PostgreSQL's web search syntax reads a bare "or" as an operator; it is a stop word anyway.
+        .filter(|w| !w.eq_ignore_ascii_case("or"))
+        .map(str::to_lowercase)
+        .collect()
+}
+
+impl Query {
+    pub fn parse(raw: &str) -> Query {
+        let mut terms = Vec::new();
+        for (i, part) in raw.split('"').enumerate() {
+            // Odd parts were inside quotes (an unclosed quote runs to the end).
+            if i % 2 == 1 {
+                match words(part).as_slice() {
+                    [] => {}
+                    [one] => terms.push(Term::Word(one.clone())),
+                    many => terms.push(Term::Phrase(many.to_vec())),
+                }
+            } else {
+                terms.extend(words(part).into_iter().map(Term::Word));
+            }
+        }
+        terms.dedup();
+        terms.truncate(MAX_TERMS);
+        Query { terms }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.terms.is_empty()
+    }
+
+    /// FTS5 syntax: every term quoted (a phrase's words in one pair of quotes), all required.
+    fn fts5(&self) -> String {
+        self.terms
+            .iter()
+            .map(|t| match t {
+                Term::Word(w) => format!("\"{w}\""),
+                Term::Phrase(ws) => format!("\"{}\"", ws.join(" ")),
+            })
+            .collect::<Vec<_>>()
+            .join(" AND ")
+    }
+
+    /// PostgreSQL `websearch_to_tsquery` syntax: words, and phrases in quotes, all required.
+    fn websearch(&self) -> String {
+        self.terms
+            .iter()
+            .map(|t| match t {
+                Term::Word(w) => w.clone(),
+                Term::Phrase(ws) => format!("\"{}\"", ws.join(" ")),
+            })
+            .collect::<Vec<_>>()
+            .join(" ")
+    }
+
+    /// The stems of every word searched for, for highlighting.
+    fn stems(&self) -> Vec<String> {
+        let stemmer = rust_stemmers::Stemmer::create(rust_stemmers::Algorithm::English);
+        self.terms
+            .iter()
+            .flat_map(|t| match t {
+                Term::Word(w) => vec![w.clone()],
+                Term::Phrase(ws) => ws.clone(),
+            })
+            .map(|w| stemmer.stem(&w).into_owned())
+            .collect()
+    }
+}
+
+/// One result, with a snippet of its text around the first word that matched.
+#[derive(Debug, Clone)]
+pub struct Hit {
+    pub post_id: i64,
+    pub topic_id: i64,
+    pub topic_title: String,
+    pub group_name: String,
+    pub author_name: String,
+    pub created_at: NaiveDateTime,
+    pub is_opening: bool,
+    /// Plain text in pieces: (text, whether it matched).
+    pub snippet: Vec<(String, bool)>,
+}
+
+#[derive(QueryableByName)]
+struct Row {
+    #[diesel(sql_type = BigInt)]
+    post_id: i64,
+    #[diesel(sql_type = BigInt)]
+    topic_id: i64,
+    #[diesel(sql_type = Text)]
+    topic_title: String,
+    #[diesel(sql_type = Text)]
+    group_name: String,
+    #[diesel(sql_type = Text)]
+    author_name: String,
+    #[diesel(sql_type = Timestamp)]
+    created_at: NaiveDateTime,
+    #[diesel(sql_type = diesel::sql_types::Bool)]
+    is_opening: bool,
+    #[diesel(sql_type = Text)]
+    body_md: String,
+}
+
+#[derive(QueryableByName)]
+struct Count {
+    #[diesel(sql_type = BigInt)]
+    n: i64,
+}
+
+/// The matching posts SQLite ranks: bm25 over bodies, and a title match counts for its topic's
+/// opening post (a little ahead). Lower scores are better.
+const SQLITE_MATCHES: &str = "
+    WITH matched AS (
+        SELECT rowid AS post_id, bm25(post_search) AS score FROM post_search WHERE post_search MATCH ?1
+        UNION ALL
+        SELECT p.id AS post_id, bm25(topic_search) - 5.0 AS score
+          FROM topic_search JOIN posts p ON p.topic_id = topic_search.rowid AND p.is_opening
+         WHERE topic_search MATCH ?1
+    ),
+    best AS (SELECT post_id, MIN(score) AS score FROM matched GROUP BY post_id)";
+
+/// The same for PostgreSQL: ts_rank over bodies, titles weighing double. Higher is better.
+const POSTGRES_MATCHES: &str = "
+    WITH q AS (SELECT websearch_to_tsquery('english', $1) AS query),
+    matched AS (
+        SELECT p.id AS post_id, ts_rank(p.search, q.query) AS score FROM posts p, q WHERE p.search @@ q.query
+        UNION ALL
+        SELECT p.id AS post_id, 2 * ts_rank(t.search, q.query) AS score
+          FROM topics t JOIN posts p ON p.topic_id = t.id AND p.is_opening, q
+         WHERE t.search @@ q.query
+    ),
+    best AS (SELECT post_id, MAX(score) AS score FROM matched GROUP BY post_id)";
+
+/// Joins the matches to what may be shown: live posts, live topics, the readable groups.
+fn visible(group_ids: &[i64]) -> String {
+    let ids = group_ids.iter().map(i64::to_string).collect::<Vec<_>>().join(",");
+    format!(
+        " FROM best b JOIN posts p ON p.id = b.post_id JOIN topics t ON t.id = p.topic_id \
+          JOIN groups g ON g.id = t.group_id JOIN users u ON u.id = p.author_id \
+          WHERE p.status = 'live' AND t.status = 'live' AND t.group_id IN ({ids})"
+    )
+}
+
+const COLUMNS: &str = "SELECT p.id AS post_id, t.id AS topic_id, t.title AS topic_title, g.name AS group_name, \
+     u.display_name AS author_name, p.created_at AS created_at, p.is_opening AS is_opening, p.body_md AS body_md";
+
+/// One page of results for `query` within `group_ids` (groups the viewer may read), ranked by
+/// relevance with recent activity breaking ties, and how many results there are (up to
+/// [`COUNT_CAP`] + 1).
+pub fn search(conn: &mut AnyConnection, query: &Query, group_ids: &[i64], page: i64) -> QueryResult<(i64, Vec<Hit>)> {
+    if query.is_empty() || group_ids.is_empty() {
+        return Ok((0, Vec::new()));
+    }
+    let offset = (page.max(1) - 1) * PER_PAGE;
+    let visible = visible(group_ids);
+    let count_sql = |matches: &str| {
+        format!("{matches} SELECT COUNT(*) AS n FROM (SELECT 1 {visible} LIMIT {}) capped", COUNT_CAP + 1)
+    };
+    let (count, rows): (Count, Vec<Row>) = match conn {
+        AnyConnection::Sqlite(c) => {
+            let text = query.fts5();
+            let count = diesel::sql_query(count_sql(SQLITE_MATCHES)).bind::<Text, _>(&text).get_result(c)?;
+            let rows = diesel::sql_query(format!(
+                "{SQLITE_MATCHES} {COLUMNS} {visible} ORDER BY b.score ASC, t.last_post_at DESC, p.id DESC \
+                 LIMIT {PER_PAGE} OFFSET {offset}"
+            ))
+            .bind::<Text, _>(&text)
+            .load(c)?;
+            (count, rows)
+        }
+        AnyConnection::Postgres(c) => {
+            let text = query.websearch();
+            let count = diesel::sql_query(count_sql(POSTGRES_MATCHES)).bind::<Text, _>(&text).get_result(c)?;
+            let rows = diesel::sql_query(format!(
+                "{POSTGRES_MATCHES} {COLUMNS} {visible} ORDER BY b.score DESC, t.last_post_at DESC, p.id DESC \
+                 LIMIT {PER_PAGE} OFFSET {offset}"
+            ))
+            .bind::<Text, _>(&text)
+            .load(c)?;
+            (count, rows)
+        }
+    };
+    let stems = query.stems();
+    let hits = rows
+        .into_iter()
+        .map(|r| Hit {
+            snippet: snippet(&r.body_md, &stems),
+            post_id: r.post_id,
+            topic_id: r.topic_id,
+            topic_title: r.topic_title,
+            group_name: r.group_name,
+            author_name: r.author_name,
+            created_at: r.created_at,
+            is_opening: r.is_opening,
+        })
+        .collect();
+    Ok((count.n, hits))
+}
+
+/// About this many characters of text either side of the first match.
+const SNIPPET_CONTEXT: usize = 90;
+
+/// A short plain-text extract of `markdown` around the first word whose stem was searched for,
+/// in pieces marked matched or not (the template escapes them and marks the matches).
+pub fn snippet(markdown: &str, stems: &[String]) -> Vec<(String, bool)> {
+    let text: String = markdown
+        .chars()
+        .map(|c| if matches!(c, '*' | '_' | '#' | '>' | '`' | '[' | ']' | '|') || c.is_whitespace() { ' ' } else { c })
+        .collect();
+    let text = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    let stemmer = rust_stemmers::Stemmer::create(rust_stemmers::Algorithm::English);
+    // Word boundaries (byte offsets) and whether each word matched.
+    let mut marks: Vec<(usize, usize)> = Vec::new();
+    let mut start = None;
+    for (i, c) in text.char_indices().chain(std::iter::once((text.len(), ' '))) {
+        match (start, c.is_alphanumeric()) {
+            (None, true) => start = Some(i),
+            (Some(s), false) => {
+                let word = text[s..i].to_lowercase();
+                if stems.iter().any(|stem| *stem == stemmer.stem(&word)) {
+                    marks.push((s, i));
+                }
+                start = None;
+            }
+            _ => {}
+        }
+    }
+    let first = marks.first().map_or(0, |m| m.0);
+    let from = floor_boundary(&text, first.saturating_sub(SNIPPET_CONTEXT));
+    let to = floor_boundary(&text, (first + SNIPPET_CONTEXT * 2).min(text.len()));
+    let mut out: Vec<(String, bool)> = Vec::new();
+    if from > 0 {
+        out.push(("…".to_owned(), false));
+    }
+    let mut at = from;
+    for &(s, e) in marks.iter().filter(|(s, e)| *s >= from && *e <= to) {
+        if s > at {
+            out.push((text[at..s].to_owned(), false));
+        }
+        out.push((text[s..e].to_owned(), true));
+        at = e;
+    }
+    if to > at {
+        out.push((text[at..to].to_owned(), false));
+    }
+    if to < text.len() {
+        out.push(("…".to_owned(), false));
+    }
+    out
+}
+
+fn floor_boundary(text: &str, mut at: usize) -> usize {
+    while at > 0 && !text.is_char_boundary(at) {
+        at -= 1;
+    }
+    at
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn queries_become_words_and_phrases_and_nothing_else() {
+        let q = Query::parse(r#"Scans "recall appointment" NEAR(x) -drop "" or *"#);
+        assert_eq!(
+            q.terms,
+            vec![
+                Term::Word("scans".into()),
+                Term::Phrase(vec!["recall".into(), "appointment".into()]),
+                Term::Word("near".into()),
+                Term::Word("x".into()),
+                Term::Word("drop".into()),
+            ]
+        );
+        assert_eq!(q.fts5(), r#""scans" AND "recall appointment" AND "near" AND "x" AND "drop""#);
+        assert_eq!(q.websearch(), r#"scans "recall appointment" near x drop"#);
+        assert!(Query::parse("  \"\" !!! ").is_empty());
+        assert_eq!(Query::parse("\"unclosed phrase here").terms.len(), 1);
+    }
+
+    #[test]
+    fn snippets_mark_stemmed_matches_around_the_first_one() {
+        let stems = Query::parse("scan").stems();
+        let pieces = snippet("My **scans** were fine; the scanning took ages.", &stems);
+        let marked: Vec<&str> = pieces.iter().filter(|p| p.1).map(|p| p.0.as_str()).collect();
+        assert_eq!(marked, vec!["scans", "scanning"]);
+        let long = format!("{} biopsy {}", "word ".repeat(100), "word ".repeat(100));
+        let pieces = snippet(&long, &Query::parse("biopsies").stems());
+        assert_eq!(pieces.first().unwrap().0, "…");
+        assert!(pieces.iter().any(|p| p.1 && p.0 == "biopsy"));
+        assert!(pieces.iter().map(|p| p.0.len()).sum::<usize>() < 300);
+    }
+}
