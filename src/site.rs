@@ -62,7 +62,7 @@ pub fn put_setting(conn: &mut AnyConnection, key: &str, value: &str) -> QueryRes
 }
 
 /// Numbers staff can tune at `/admin/settings`: (key, what it means, default, lowest, highest).
-pub const TUNABLES: [(&str, &str, i64, i64, i64); 3] = [
+pub const TUNABLES: [(&str, &str, i64, i64, i64); 4] = [
     ("flags_to_hide", "Reports from different members that hide a live post until a moderator looks", 3, 1, 20),
     ("queue_alert_minutes", "Minutes a held post may wait before its moderators are emailed", 30, 5, 1440),
     (
@@ -72,6 +72,7 @@ pub const TUNABLES: [(&str, &str, i64, i64, i64); 3] = [
         1,
         36,
     ),
+    ("search_per_minute", "Searches one member or address may make in a minute", 30, 5, 100_000),
 ];
 
 /// A tunable number: its stored value, or its default.

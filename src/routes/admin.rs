@@ -783,7 +783,10 @@ pub async fn save_settings(
     let mut rows = Vec::new();
     let mut values = Vec::new();
     for &(key, meaning, _, low, high) in &crate::site::TUNABLES {
-        let typed = form.iter().find(|(k, _)| k == key).map(|(_, v)| v.trim().to_owned()).unwrap_or_default();
+        // A setting the form did not send (say, one added since the page was loaded) stays as it is.
+        let Some(typed) = form.iter().find(|(k, _)| k == key).map(|(_, v)| v.trim().to_owned()) else {
+            continue;
+        };
         match typed.parse::<i64>() {
             Ok(n) if (low..=high).contains(&n) => values.push((key, n)),
             _ => errors.add(key, format!("Write a whole number from {low} to {high}.")),

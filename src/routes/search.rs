@@ -1,4 +1,5 @@
-//! `/search`: full-text search over what the viewer may read, rate-limited per client.
+//! `/search`: full-text search over what the viewer may read, rate-limited per client (the
+//! `search_per_minute` setting, 30 by default).
 
 use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
@@ -9,9 +10,6 @@ use crate::error::AppError;
 use crate::search::{self, Hit, Query};
 use crate::web::context::Chrome;
 use crate::web::{AppState, Ctx, html};
-
-/// Searches one client may make per minute.
-const PER_MINUTE: i32 = 30;
 
 #[derive(Template)]
 #[template(path = "search.html")]
@@ -87,7 +85,8 @@ pub async fn search_page(
             None => format!("address:{}", req.peer_addr().map(|a| a.ip().to_string()).unwrap_or_default()),
         };
         let wait = db::write(&state.pool, move |conn| {
-            Ok(crate::site::rate_limit(conn, "search", &client, PER_MINUTE, chrono::Duration::minutes(1))?)
+            let per_minute = crate::site::tunable(conn, "search_per_minute")? as i32;
+            Ok(crate::site::rate_limit(conn, "search", &client, per_minute, chrono::Duration::minutes(1))?)
         })
         .await?;
         if let Some(wait) = wait {
