@@ -100,9 +100,19 @@ pub fn rate_limit(
         // No window open: start one (over an expired row, or a new one).
         let restarted = diesel::update(row).set((rl::window_start.eq(now), rl::count.eq(1))).execute(conn)?;
         if restarted == 0 {
-            diesel::insert_into(rl::table)
-                .values((rl::bucket.eq(bucket), rl::key.eq(key), rl::window_start.eq(now), rl::count.eq(1)))
-                .execute(conn)?;
+            // In a savepoint: when another request inserted the row first, this one counts on it.
+            let inserted = conn.transaction(|c| {
+                diesel::insert_into(rl::table)
+                    .values((rl::bucket.eq(bucket), rl::key.eq(key), rl::window_start.eq(now), rl::count.eq(1)))
+                    .execute(c)
+            });
+            match inserted {
+                Ok(_) => {}
+                Err(e) if db::is_unique_violation(&e) => {
+                    diesel::update(row).set(rl::count.eq(rl::count + 1)).execute(conn)?;
+                }
+                Err(e) => return Err(e),
+            }
         }
         return Ok(None);
     }

@@ -99,3 +99,15 @@ fn searching_too_often_gets_a_friendly_429() {
     // An empty search page is not a search.
     assert_eq!(client.get("/search").status, 200);
 }
+
+#[test]
+fn a_burst_of_first_searches_is_counted_without_errors() {
+    // Every request races to create the client's counter: none may fail for it.
+    let app = &spawn_app();
+    let statuses: Vec<u16> = std::thread::scope(|s| {
+        let handles: Vec<_> =
+            (0..8).map(|i| s.spawn(move || app.client().get(&format!("/search?q=burst{i}")).status)).collect();
+        handles.into_iter().map(|h| h.join().unwrap()).collect()
+    });
+    assert!(statuses.iter().all(|s| *s == 200), "{statuses:?}");
+}
