@@ -161,7 +161,8 @@ pub fn queue(
 }
 
 /// How many held posts wait in the given groups (`None`: all), and how many of them are
-/// urgent, for the moderators' navigation. One grouped count on the `posts_queue` index.
+/// urgent, for the moderators' navigation — live urgent posts in the reports lane included, as
+/// both. One grouped count on the `posts_queue` index and one on the open flags.
 pub fn waiting(conn: &mut AnyConnection, scope: Option<&[i64]>, is_admin: bool) -> QueryResult<(i64, i64)> {
     let mut query = posts::table
         .inner_join(topics::table)
@@ -176,8 +177,20 @@ pub fn waiting(conn: &mut AnyConnection, scope: Option<&[i64]>, is_admin: bool) 
         query = query.filter(posts::escalated.eq(false));
     }
     let counts: Vec<(bool, i64)> = query.load(conn)?;
-    let urgent = counts.iter().filter(|(u, _)| *u).map(|(_, n)| n).sum();
-    Ok((counts.iter().map(|(_, n)| n).sum(), urgent))
+    // Live urgent posts wait too, in the reports lane (served by `flags_open`).
+    let mut live = crate::db::schema::flags::table
+        .inner_join(posts::table.inner_join(topics::table))
+        .filter(crate::db::schema::flags::resolved_at.is_null())
+        .filter(posts::urgent.eq(true))
+        .filter(posts::status.ne("pending"))
+        .select(diesel::dsl::count_distinct(posts::id))
+        .into_boxed();
+    if let Some(ids) = scope {
+        live = live.filter(topics::group_id.eq_any(ids.to_vec()));
+    }
+    let live: i64 = live.first(conn)?;
+    let urgent: i64 = counts.iter().filter(|(u, _)| *u).map(|(_, n)| n).sum();
+    Ok((counts.iter().map(|(_, n)| n).sum::<i64>() + live, urgent + live))
 }
 
 impl QueueItem {

@@ -2,8 +2,8 @@
 //! one; it costs one pooled connection and small indexed queries: the ground rules' version for
 //! everyone; for signed-in viewers also the session with its account (whose last-seen time is
 //! refreshed now and then), their memberships and their professional badge (and, for the few
-//! with one, the groups they are approved for); for moderators also one grouped count of the
-//! queue.
+//! with one, the groups they are approved for); for moderators also two counts of what waits
+//! for them (held posts, and live urgent posts).
 
 use std::future::Future;
 use std::pin::Pin;

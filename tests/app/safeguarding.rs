@@ -28,6 +28,7 @@ fn an_urgent_post_without_a_plan_stays_live_and_moderators_look_after_its_author
 
     // It leads the lane, says why, and the moderators were alerted with a link to it.
     let queue = moderator.get("/mod/queue");
+    queue.assert_contains("(1 waiting, 1 urgent)");
     queue.assert_contains("Urgent: the safeguarding check (the post is live)");
     queue.assert_contains("no moderator action yet");
     let mail = app.wait_for_email_containing(&moderator_email, "urgent lane");
@@ -63,7 +64,9 @@ fn an_urgent_post_without_a_plan_stays_live_and_moderators_look_after_its_author
         &[("decision", "handled"), ("message", "Lou replied: safe tonight, seeing GP tomorrow.")],
     );
     assert_eq!(handled.location(), "/mod/queue?done=handled");
-    moderator.get("/mod/queue").assert_lacks("Tired of it all");
+    let queue = moderator.get("/mod/queue");
+    queue.assert_lacks("Tired of it all");
+    queue.assert_lacks("urgent)");
     app.client().get(&format!("/t/{topic}")).assert_contains("better off without me");
     admin.get("/mod/log?action=handled").assert_contains("safe tonight, seeing GP tomorrow");
     admin.get("/mod/log?action=reach_out").assert_contains("We are here for you, Lou.");
