@@ -183,7 +183,7 @@ pub fn waiting(conn: &mut AnyConnection, scope: Option<&[i64]>, is_admin: bool) 
         .filter(crate::db::schema::flags::resolved_at.is_null())
         .filter(posts::urgent.eq(true))
         .filter(posts::status.ne("pending"))
-        .select(diesel::dsl::count_distinct(posts::id))
+        .select(diesel::dsl::count(posts::id).aggregate_distinct())
         .into_boxed();
     if let Some(ids) = scope {
         live = live.filter(topics::group_id.eq_any(ids.to_vec()));
