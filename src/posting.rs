@@ -432,8 +432,8 @@ pub fn set_status(conn: &mut AnyConnection, post_id: i64, expected: &str, new_st
 }
 
 /// Replaces a post's text (and the topic's title, for an opening post), keeping the previous
-/// version for moderators. Reads the post inside the transaction; returns false (and changes
-/// nothing) if it was deleted or removed meanwhile. The screening decision may take a live
+/// version for moderators. Reads the post inside the transaction; returns its status now, or
+/// `None` (changing nothing) if it was deleted or removed meanwhile. The screening decision may take a live
 /// post back to the queue, or a held one live.
 pub fn edit(
     conn: &mut AnyConnection,
@@ -442,11 +442,11 @@ pub fn edit(
     title: Option<&str>,
     body: &str,
     decision: &Decision,
-) -> QueryResult<bool> {
+) -> QueryResult<Option<PostStatus>> {
     let now = db::now();
     let post = posts::table.find(post_id).select(Post::as_select()).first(conn)?;
     if !post.editable_by_author() {
-        return Ok(false);
+        return Ok(None);
     }
     let topic = topics::table.find(post.topic_id).select(Topic::as_select()).first(conn)?;
     diesel::insert_into(post_revisions::table)
@@ -475,9 +475,11 @@ pub fn edit(
     if let (true, Some(title)) = (post.is_opening, title) {
         diesel::update(topics::table.find(topic.id)).set(topics::title.eq(title)).execute(conn)?;
     }
-    // A post a moderator sent back goes back to a moderator, whatever the checks say now.
-    let new_status =
-        if post.status == PostStatus::Rejected.as_str() { PostStatus::Pending } else { decision.post_status() };
+    // A post a moderator sent back, or one waiting on its appeal, goes back to a moderator,
+    // whatever the checks say now.
+    let appealed: bool = posts::table.find(post.id).select(posts::appealed).first(conn)?;
+    let for_a_moderator = post.status == PostStatus::Rejected.as_str() || appealed;
+    let new_status = if for_a_moderator { PostStatus::Pending } else { decision.post_status() };
     if post.status != new_status.as_str() {
         set_status(conn, post.id, &post.status, new_status)?;
     }
@@ -487,7 +489,7 @@ pub fn edit(
     if let (Some(urgency), PostStatus::Live) = (&decision.urgency, new_status) {
         crate::moderation::flags::raise_urgent(conn, post.id, urgency)?;
     }
-    Ok(true)
+    Ok(Some(new_status))
 }
 
 /// The author deletes their post (soft delete: the row stays for moderators and the audit).

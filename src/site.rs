@@ -160,8 +160,12 @@ pub fn audit(
     let (member_id, group_id) = concerns(conn, target_type, target_id)?;
     if target_type == "post" && actor_id.is_some() && actor_id != member_id {
         use crate::db::schema::posts;
+        // Decisions clear `urgent` before they are audited, so the mark is "became urgent".
         diesel::update(
-            posts::table.find(target_id).filter(posts::urgent.eq(true)).filter(posts::first_action_at.is_null()),
+            posts::table
+                .find(target_id)
+                .filter(posts::urgent_at.is_not_null())
+                .filter(posts::first_action_at.is_null()),
         )
         .set(posts::first_action_at.eq(db::now()))
         .execute(conn)?;

@@ -79,7 +79,7 @@ impl Notice {
     /// The email for a member; `excerpts`: they asked for the words themselves.
     fn email(&self, excerpts: bool, base: &str) -> Email {
         let excerpt = |text: &str| -> Option<String> {
-            excerpts.then(|| {
+            (excerpts && !text.is_empty()).then(|| {
                 let short: String = text.chars().take(300).collect();
                 if short.len() < text.len() { format!("“{short}…”") } else { format!("“{short}”") }
             })
@@ -134,10 +134,12 @@ impl Notice {
                 link: format!("/t/{topic_id}"),
                 link_text: "Read the topic",
             },
+            // Like a digest, the group's name stays out of the inbox without excerpts.
             Notice::Urgent { post_id, group, held } => Email {
                 subject: "Urgent: a post needs a moderator now".into(),
                 paragraphs: vec![format!(
-                    "A post in {group} is in the urgent lane: its author may be in danger or someone is worried about their safety. Please look at it as soon as you can."
+                    "A post in {} is in the urgent lane: its author may be in danger or someone is worried about their safety. Please look at it as soon as you can.",
+                    if excerpts { group.as_str() } else { "one of your groups" }
                 )],
                 link: if *held { format!("/mod/queue/{post_id}") } else { format!("/mod/reports/{post_id}") },
                 link_text: "Open the post",
@@ -311,7 +313,7 @@ pub fn post_went_live(conn: &mut AnyConnection, post_id: i64) -> QueryResult<()>
     if first == 0 {
         return Ok(());
     }
-    let (topic_id, author_id, is_opening, body, group_id, group_name, title, topic_status, asker): (
+    let (topic_id, author_id, is_opening, body, group_id, group_name, title, topic_status, asker, urgent): (
         i64,
         i64,
         bool,
@@ -321,6 +323,7 @@ pub fn post_went_live(conn: &mut AnyConnection, post_id: i64) -> QueryResult<()>
         String,
         String,
         i64,
+        bool,
     ) = posts::table
         .inner_join(topics::table.inner_join(groups::table))
         .filter(posts::id.eq(post_id))
@@ -334,8 +337,11 @@ pub fn post_went_live(conn: &mut AnyConnection, post_id: i64) -> QueryResult<()>
             topics::title,
             topics::status,
             topics::author_id,
+            posts::urgent,
         ))
         .first(conn)?;
+    // Someone's crisis is never copied into other people's inboxes, excerpts or not.
+    let body = if urgent { String::new() } else { body };
     // A reply in a topic that is itself still held (its author may reply to it) tells nobody:
     // the title may be what is held.
     if topic_status != "live" {

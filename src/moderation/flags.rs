@@ -91,11 +91,12 @@ pub fn raise(
 /// Puts a post in the urgent lane as `kind`; the moment it first became urgent is kept, for
 /// timing the moderators' first action.
 pub fn mark_urgent(conn: &mut AnyConnection, post_id: i64, kind: &str) -> QueryResult<()> {
+    // Not urgent until now (or handled since): a new episode, timed from now.
+    diesel::update(posts::table.find(post_id).filter(posts::urgent.eq(false)))
+        .set((posts::urgent_at.eq(db::now()), posts::first_action_at.eq(None::<NaiveDateTime>)))
+        .execute(conn)?;
     diesel::update(posts::table.find(post_id))
         .set((posts::urgent.eq(true), posts::urgent_kind.eq(kind)))
-        .execute(conn)?;
-    diesel::update(posts::table.find(post_id).filter(posts::urgent_at.is_null()))
-        .set(posts::urgent_at.eq(db::now()))
         .execute(conn)
         .map(drop)
 }
@@ -244,8 +245,14 @@ pub enum Outcome {
 }
 
 /// A moderator has looked after an urgent post (reached out, or seen that all is well): its
-/// reports close, the lane empties, and the note goes in the log. The post stays as it is.
+/// reports close, the lane empties, and the note goes in the log. The post stays (shown again
+/// if reports had hidden it; to take it down, a moderator removes it instead).
 pub fn handled(conn: &mut AnyConnection, moderator_id: i64, post_id: i64, note: &str) -> QueryResult<()> {
+    // Closing its reports must not leave a post hidden with nobody left to look at it.
+    let status: String = posts::table.find(post_id).select(posts::status).first(conn)?;
+    if status == "hidden" {
+        crate::posting::set_status(conn, post_id, "hidden", PostStatus::Live)?;
+    }
     close_reports(conn, moderator_id, post_id, Outcome::Handled)?;
     crate::site::audit(conn, Some(moderator_id), "handled", "post", post_id, note)
 }

@@ -718,6 +718,9 @@ pub async fn decide_report(
     let post_id = page.item.post_id;
     let form = form.into_inner();
     let message = form.message.trim().to_owned();
+    if matches!(form.decision.as_str(), "reach_out" | "handled" | "escalate") && !page.item.urgent {
+        return Err(AppError::BadRequest("only urgent posts are reached out about, handled or escalated here".into()));
+    }
     if form.decision == "handled" && message.is_empty() {
         page.errors.add("message", "Say what you did or why all is well: it goes in the moderation log.");
         page.message = form.message;

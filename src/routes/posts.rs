@@ -396,25 +396,22 @@ pub async fn edit(
         return render(status, &page);
     }
     let (post_id, topic_id) = (post.id, topic.id);
-    // A post a moderator sent back goes back to a moderator, whatever the checks say now.
-    let held = decision.outcome != Outcome::Live || post.status == "rejected";
-    let told = (held || decision.urgency.is_some()).then(|| decision.clone());
+    let shown = decision.clone();
     let saved = db::write(&state.pool, move |conn| {
         let title = title.as_deref().map(str::trim);
         let was_urgent = moderation::flags::is_urgent(conn, post_id)?;
         let saved = posting::edit(conn, account.id, post_id, title, &body, &decision)?;
-        if saved && decision.urgency.is_some() && !was_urgent {
+        if saved.is_some() && decision.urgency.is_some() && !was_urgent {
             moderation::actions::alert_urgent(conn, post_id)?;
         }
         Ok(saved)
     })
     .await?;
-    if !saved {
-        // Deleted or removed while the form was open.
-        return Err(AppError::NotFound);
-    }
-    if let Some(decision) = told {
-        return posted_page(&ctx, &decision, topic_id, held);
+    // `None`: deleted or removed while the form was open.
+    let status = saved.ok_or(AppError::NotFound)?;
+    let held = status == posting::PostStatus::Pending;
+    if held || shown.urgency.is_some() {
+        return posted_page(&ctx, &shown, topic_id, held);
     }
     Ok(see_other(&format!("/t/{topic_id}#p{post_id}")))
 }

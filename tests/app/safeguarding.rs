@@ -89,6 +89,19 @@ fn plan_details_or_the_group_setting_keep_an_urgent_post_off_the_page() {
     plan.assert_contains("Samaritans");
     let topic = between(&plan.body, "href=\"/t/", "\"").unwrap();
     assert_eq!(app.client().get(&format!("/t/{topic}")).status, 404, "plan details are not shown to readers");
+    // Deciding it is the first moderator action, and the dashboard times it.
+    let queue = admin.get("/mod/queue").body;
+    let item = id_in_link_before(&queue, "/mod/queue/", "<strong>Decided</strong>");
+    let page = admin.get(&format!("/mod/queue/{item}"));
+    let seen = between(&page.body, "name=\"seen\" value=\"", "\"").unwrap();
+    let decided = admin.post(
+        &format!("/mod/queue/{item}"),
+        &[("seen", &seen), ("action", "reject"), ("rule", "protect-personal-health-information")],
+    );
+    assert_eq!(decided.status, 303, "{}", decided.body);
+    let dashboard = admin.get("/mod/dashboard");
+    let hub = between(&dashboard.body, "<th scope=\"row\">Hub</th>", "</tr>").unwrap();
+    assert!(hub.starts_with("<td>1</td><td>0</td>"), "the decision counts as the first action: {hub}");
 
     // A group can hold every urgent post until a moderator has seen it.
     let groups = admin.get("/admin/groups").body;
