@@ -201,12 +201,7 @@ struct ProfilePage {
 pub async fn profile(ctx: Ctx, state: web::Data<AppState>, path: web::Path<String>) -> Result<HttpResponse, AppError> {
     let user_id = id(&path)?;
     let (account, badge) = db::run(&state.pool, move |conn| {
-        let account = crate::db::schema::users::table
-            .find(user_id)
-            .select(crate::accounts::Account::as_select())
-            .first(conn)
-            .optional()?
-            .ok_or(AppError::NotFound)?;
+        let account = crate::accounts::find(conn, user_id).optional()?.ok_or(AppError::NotFound)?;
         Ok((account, professionals::badge_of(conn, user_id)?))
     })
     .await?;
