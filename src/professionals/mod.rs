@@ -51,6 +51,12 @@ pub fn professions(conn: &mut AnyConnection) -> QueryResult<Vec<Profession>> {
         .load(conn)
 }
 
+/// Whether `id` is a profession offered to members now (one they may ask or apply as).
+pub fn offered(conn: &mut AnyConnection, id: i64) -> QueryResult<bool> {
+    diesel::select(diesel::dsl::exists(professions::table.find(id).filter(professions::enabled.eq(true))))
+        .get_result(conn)
+}
+
 /// What an admin fills in for a profession.
 #[derive(Debug, Clone, Default)]
 pub struct ProfessionFields {

@@ -267,11 +267,11 @@ pub async fn new_topic(
     let asked = question.as_deref() == Some("yes") && group.pro_questions;
     let profession: Option<i64> = profession.and_then(|p| p.parse().ok());
     let mut errors = FormErrors(posting::check_lengths(Some(&title), &body));
-    if asked && let Some(chosen) = profession {
-        let known = db::run(&state.pool, |conn| Ok(crate::professionals::professions(conn)?)).await?;
-        if !known.iter().any(|p| p.id == chosen && p.enabled) {
-            errors.add("profession", "Choose who you would most like to answer from the list.");
-        }
+    if asked
+        && let Some(chosen) = profession
+        && !db::run(&state.pool, move |conn| Ok(crate::professionals::offered(conn, chosen)?)).await?
+    {
+        errors.add("profession", "Choose who you would most like to answer from the list.");
     }
     let decision = crate::routes::posts::screen_draft(&ctx, &state, &group, Some(&title), &body, None).await?;
     crate::routes::posts::blocked_reasons(&decision, &mut errors);

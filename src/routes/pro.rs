@@ -300,11 +300,10 @@ pub async fn mark_question(
     }
     let on = form.question == "yes";
     let profession: Option<i64> = form.profession.parse().ok();
-    if let Some(chosen) = profession {
-        let known = db::run(&state.pool, |conn| Ok(professionals::professions(conn)?)).await?;
-        if !known.iter().any(|p| p.id == chosen && p.enabled) {
-            return Err(AppError::BadRequest("Choose a profession from the list.".into()));
-        }
+    if let Some(chosen) = profession
+        && !db::run(&state.pool, move |conn| Ok(professionals::offered(conn, chosen)?)).await?
+    {
+        return Err(AppError::BadRequest("Choose a profession from the list.".into()));
     }
     db::write(&state.pool, move |conn| {
         if on {
