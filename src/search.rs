@@ -4,8 +4,13 @@
 //! same transaction as the post, so removed or deleted text is unsearchable at once.
 //!
 //! What a viewer may see is decided here too: only live posts in live topics of the groups the
-//! caller passes (those the viewer can read). The count is of those results alone, so it says
-//! nothing about what is hidden.
+//! caller passes (those the viewer can read), decided while the index is walked, so the count
+//! is of those results alone and says nothing about what is hidden, and matches elsewhere never
+//! crowd out the viewer's own.
+//!
+//! Cost is bounded by design: each query walks its index newest first and ranks at most
+//! [`CANDIDATES`] posts and as many titles, however common the words (BENCHMARKS.md has the
+//! figures at a million posts).
 
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
@@ -136,86 +141,101 @@ struct Row {
     is_opening: bool,
     #[diesel(sql_type = Text)]
     body_md: String,
-}
-
-#[derive(QueryableByName)]
-struct Count {
     #[diesel(sql_type = BigInt)]
-    n: i64,
+    total: i64,
 }
 
-/// The matching posts SQLite ranks: bm25 over bodies, and a title match counts for its topic's
-/// opening post (a little ahead). Lower scores are better.
-const SQLITE_MATCHES: &str = "
-    WITH matched AS (
-        SELECT rowid AS post_id, bm25(post_search) AS score FROM post_search WHERE post_search MATCH ?1
-        UNION ALL
-        SELECT p.id AS post_id, bm25(topic_search) - 5.0 AS score
-          FROM topic_search JOIN posts p ON p.topic_id = topic_search.rowid AND p.is_opening
-         WHERE topic_search MATCH ?1
-    ),
-    best AS (SELECT post_id, MIN(score) AS score FROM matched GROUP BY post_id)";
+/// How many of the newest matching posts (and, separately, topic titles) are ranked. Finding
+/// them walks the index newest first and stops, so a word in half the forum costs no more than
+/// a rare one; beyond this many results the page says "more than [`COUNT_CAP`]".
+const CANDIDATES: i64 = COUNT_CAP + 1;
 
-/// The same for PostgreSQL: ts_rank over bodies, titles weighing double. Higher is better.
-const POSTGRES_MATCHES: &str = "
-    WITH q AS (SELECT websearch_to_tsquery('english', $1) AS query),
-    matched AS (
-        SELECT p.id AS post_id, ts_rank(p.search, q.query) AS score FROM posts p, q WHERE p.search @@ q.query
-        UNION ALL
-        SELECT p.id AS post_id, 2 * ts_rank(t.search, q.query) AS score
-          FROM topics t JOIN posts p ON p.topic_id = t.id AND p.is_opening, q
-         WHERE t.search @@ q.query
-    ),
-    best AS (SELECT post_id, MAX(score) AS score FROM matched GROUP BY post_id)";
-
-/// Joins the matches to what may be shown: live posts, live topics, the readable groups.
-fn visible(group_ids: &[i64]) -> String {
-    let ids = group_ids.iter().map(i64::to_string).collect::<Vec<_>>().join(",");
+/// SQLite: the newest visible matches, each with its bm25 score (lower is better). A hit is a
+/// post's id, or minus a topic's id for its opening post, so a title match (a little ahead)
+/// and a match in the opening post's text are one result. The FTS table drives each join
+/// (CROSS JOIN keeps that order), so the walk is in the index's own rowid order and stops.
+fn sqlite_ranked(topic_visible: &str, offset: i64) -> String {
     format!(
-        " FROM best b JOIN posts p ON p.id = b.post_id JOIN topics t ON t.id = p.topic_id \
-          JOIN groups g ON g.id = t.group_id JOIN users u ON u.id = p.author_id \
-          WHERE p.status = 'live' AND t.status = 'live' AND t.group_id IN ({ids})"
+        "WITH matched AS (
+            SELECT * FROM (
+                SELECT CASE WHEN p.is_opening THEN -t.id ELSE p.id END AS hit, bm25(post_search) AS score
+                  FROM post_search CROSS JOIN posts p ON p.id = post_search.rowid CROSS JOIN topics t ON t.id = p.topic_id
+                 WHERE post_search MATCH ?1 AND p.status = 'live' AND {topic_visible}
+                 ORDER BY post_search.rowid DESC LIMIT {CANDIDATES})
+            UNION ALL
+            SELECT * FROM (
+                SELECT -t.id AS hit, bm25(topic_search) - 5.0 AS score
+                  FROM topic_search CROSS JOIN topics t ON t.id = topic_search.rowid
+                 WHERE topic_search MATCH ?1 AND {topic_visible}
+                 ORDER BY topic_search.rowid DESC LIMIT {CANDIDATES})
+        ),
+        ranked AS (
+            SELECT hit, MIN(score) AS score, COUNT(*) OVER () AS total FROM matched
+             GROUP BY hit ORDER BY score ASC, hit DESC LIMIT {PER_PAGE} OFFSET {offset})
+        {COLUMNS} ORDER BY r.score ASC, p.id DESC"
     )
 }
 
+/// PostgreSQL: the same with ts_rank (higher is better; titles weigh double), computed for the
+/// candidates only.
+fn postgres_ranked(topic_visible: &str, offset: i64) -> String {
+    format!(
+        "WITH q AS (SELECT websearch_to_tsquery('english', $1) AS query),
+        post_hits AS (
+            SELECT CASE WHEN p.is_opening THEN -t.id ELSE p.id END AS hit, p.search AS doc
+              FROM q, posts p JOIN topics t ON t.id = p.topic_id
+             WHERE p.search @@ q.query AND p.status = 'live' AND {topic_visible}
+             ORDER BY p.id DESC LIMIT {CANDIDATES}),
+        title_hits AS (
+            SELECT -t.id AS hit, t.search AS doc FROM q, topics t
+             WHERE t.search @@ q.query AND {topic_visible} ORDER BY t.id DESC LIMIT {CANDIDATES}),
+        matched AS (
+            SELECT hit, ts_rank(doc, q.query) AS score FROM post_hits, q
+            UNION ALL
+            SELECT hit, 2 * ts_rank(doc, q.query) AS score FROM title_hits, q
+        ),
+        ranked AS (
+            SELECT hit, MAX(score) AS score, COUNT(*) OVER () AS total FROM matched
+             GROUP BY hit ORDER BY score DESC, hit DESC LIMIT {PER_PAGE} OFFSET {offset})
+        {COLUMNS} ORDER BY r.score DESC, p.id DESC"
+    )
+}
+
+/// The page's rows with the number of results: each hit's post (an opening post found from its
+/// topic), topic, group and author. What may be seen was decided while walking the index.
 const COLUMNS: &str = "SELECT p.id AS post_id, t.id AS topic_id, t.title AS topic_title, g.name AS group_name, \
-     u.display_name AS author_name, p.created_at AS created_at, p.is_opening AS is_opening, p.body_md AS body_md";
+     u.display_name AS author_name, p.created_at AS created_at, p.is_opening AS is_opening, p.body_md AS body_md, \
+     r.total AS total \
+     FROM ranked r JOIN posts p ON p.id = CASE WHEN r.hit > 0 THEN r.hit \
+         ELSE (SELECT o.id FROM posts o WHERE o.topic_id = -r.hit AND o.is_opening) END \
+     JOIN topics t ON t.id = p.topic_id JOIN groups g ON g.id = t.group_id JOIN users u ON u.id = p.author_id";
 
 /// One page of results for `query` within `group_ids` (groups the viewer may read), ranked by
-/// relevance with recent activity breaking ties, and how many results there are (up to
-/// [`COUNT_CAP`] + 1).
+/// relevance with the newer post first on a tie, and how many results there are (up to
+/// [`CANDIDATES`] of posts plus as many of titles: more than [`COUNT_CAP`] means "many").
+/// Ranking is among the newest [`CANDIDATES`] matches, which is every match for all but the
+/// commonest words.
 pub fn search(conn: &mut AnyConnection, query: &Query, group_ids: &[i64], page: i64) -> QueryResult<(i64, Vec<Hit>)> {
     if query.is_empty() || group_ids.is_empty() {
         return Ok((0, Vec::new()));
     }
     let offset = (page.max(1) - 1) * PER_PAGE;
-    let visible = visible(group_ids);
-    let count_sql = |matches: &str| {
-        format!("{matches} SELECT COUNT(*) AS n FROM (SELECT 1 {visible} LIMIT {}) capped", COUNT_CAP + 1)
+    let ids = group_ids.iter().map(i64::to_string).collect::<Vec<_>>().join(",");
+    let topic_visible = format!("t.status = 'live' AND t.group_id IN ({ids})");
+    let (sql, text): (fn(&str, i64) -> String, String) = match conn {
+        AnyConnection::Sqlite(_) => (sqlite_ranked, query.fts5()),
+        AnyConnection::Postgres(_) => (postgres_ranked, query.websearch()),
     };
-    let (count, rows): (Count, Vec<Row>) = match conn {
-        AnyConnection::Sqlite(c) => {
-            let text = query.fts5();
-            let count = diesel::sql_query(count_sql(SQLITE_MATCHES)).bind::<Text, _>(&text).get_result(c)?;
-            let rows = diesel::sql_query(format!(
-                "{SQLITE_MATCHES} {COLUMNS} {visible} ORDER BY b.score ASC, t.last_post_at DESC, p.id DESC \
-                 LIMIT {PER_PAGE} OFFSET {offset}"
-            ))
+    let rows: Vec<Row> = diesel::sql_query(sql(&topic_visible, offset)).bind::<Text, _>(&text).load(conn)?;
+    let total = match rows.first() {
+        Some(row) => row.total,
+        // Past the last page: the count is on the first.
+        None if offset > 0 => diesel::sql_query(sql(&topic_visible, 0))
             .bind::<Text, _>(&text)
-            .load(c)?;
-            (count, rows)
-        }
-        AnyConnection::Postgres(c) => {
-            let text = query.websearch();
-            let count = diesel::sql_query(count_sql(POSTGRES_MATCHES)).bind::<Text, _>(&text).get_result(c)?;
-            let rows = diesel::sql_query(format!(
-                "{POSTGRES_MATCHES} {COLUMNS} {visible} ORDER BY b.score DESC, t.last_post_at DESC, p.id DESC \
-                 LIMIT {PER_PAGE} OFFSET {offset}"
-            ))
-            .bind::<Text, _>(&text)
-            .load(c)?;
-            (count, rows)
-        }
+            .load::<Row>(conn)?
+            .first()
+            .map_or(0, |r| r.total),
+        None => 0,
     };
     let stems = query.stems();
     let hits = rows
@@ -231,7 +251,7 @@ pub fn search(conn: &mut AnyConnection, query: &Query, group_ids: &[i64], page: 
             is_opening: r.is_opening,
         })
         .collect();
-    Ok((count.n, hits))
+    Ok((total, hits))
 }
 
 /// About this many characters of text either side of the first match.

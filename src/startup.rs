@@ -66,7 +66,7 @@ impl Application {
         };
         actix_web::rt::spawn(worker.run());
 
-        let state = web::Data::new(AppState { pool, config, signing_key, mail_wake });
+        let state = web::Data::new(AppState { pool, config, signing_key, mail_wake, pages: Default::default() });
         let app_state = state.clone();
         let server = HttpServer::new(move || {
             App::new()
@@ -78,6 +78,7 @@ impl Application {
                 )
                 .app_data(web::QueryConfig::default().error_handler(|e, _| AppError::BadRequest(e.to_string()).into()))
                 .app_data(web::PathConfig::default().error_handler(|_, _| AppError::NotFound.into()))
+                .wrap(from_fn(crate::web::page_cache::layer))
                 .wrap(from_fn(crate::web::security::guard))
                 .wrap(Compress::default())
                 .configure(crate::routes::configure)

@@ -209,6 +209,7 @@ where
     match f(conn) {
         Ok(value) => {
             Manager::commit_transaction(conn)?;
+            changed();
             Ok(value)
         }
         Err(e) => {
@@ -218,6 +219,19 @@ where
             Err(e)
         }
     }
+}
+
+/// How many times this process has seen the data change (see `web::page_cache`).
+static CHANGES: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+
+/// The change count now: anything read after this call is at least this new.
+pub fn changes() -> u64 {
+    CHANGES.load(std::sync::atomic::Ordering::Acquire)
+}
+
+/// Something was written: pages rendered before now are out of date.
+pub fn changed() {
+    CHANGES.fetch_add(1, std::sync::atomic::Ordering::AcqRel);
 }
 
 /// A unique constraint refused the write (e.g. a name taken a moment ago by someone else).

@@ -162,21 +162,22 @@ pub fn queue(
 
 /// How many held posts wait in the given groups (`None`: all), and how many of them are
 /// urgent, for the moderators' navigation — live urgent posts in the reports lane included, as
-/// both. One grouped count on the `posts_queue` index and one on the open flags.
+/// both. One grouped count on the `posts_waiting` index and one on the open flags.
 pub fn waiting(conn: &mut AnyConnection, scope: Option<&[i64]>, is_admin: bool) -> QueryResult<(i64, i64)> {
-    let mut query = posts::table
-        .inner_join(topics::table)
+    // Answered from the `posts_waiting` index alone; the topics are joined only to scope a
+    // group moderator's count (an admin's is every group's).
+    let held = posts::table
         .filter(posts::status.eq("pending"))
-        .group_by(posts::urgent)
-        .select((posts::urgent, diesel::dsl::count_star()))
-        .into_boxed();
-    if let Some(ids) = scope {
-        query = query.filter(topics::group_id.eq_any(ids.to_vec()));
-    }
-    if !is_admin {
-        query = query.filter(posts::escalated.eq(false));
-    }
-    let counts: Vec<(bool, i64)> = query.load(conn)?;
+        .filter(posts::escalated.eq(false).or(is_admin.into_sql::<diesel::sql_types::Bool>()));
+    let counts: Vec<(bool, i64)> = match scope {
+        None => held.group_by(posts::urgent).select((posts::urgent, diesel::dsl::count_star())).load(conn)?,
+        Some(ids) => held
+            .inner_join(topics::table)
+            .filter(topics::group_id.eq_any(ids))
+            .group_by(posts::urgent)
+            .select((posts::urgent, diesel::dsl::count_star()))
+            .load(conn)?,
+    };
     // Live urgent posts wait too, in the reports lane (served by `flags_open`).
     let mut live = crate::db::schema::flags::table
         .inner_join(posts::table.inner_join(topics::table))

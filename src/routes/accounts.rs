@@ -127,10 +127,11 @@ pub async fn register(
     let hash = hash_password(&state, form.password).await?;
     // The version the form showed; if the rules changed meanwhile, the member is asked to
     // accept the new ones on their next visit.
-    let rules_version = form.rules_version.unwrap_or(0).min(ctx.rules_version);
+    let shown_version = form.rules_version.unwrap_or(0);
     let st = state.clone();
     let (em, dn) = (email.clone(), display_name.clone());
     let outcome = db::write(&state.pool, move |conn| {
+        let rules_version = shown_version.min(crate::site::current_rules_version(conn)?);
         // The display name is checked first, so the answer never depends on whether the
         // email address has an account.
         if accounts::display_name_taken(conn, &name_key)? {

@@ -53,42 +53,39 @@ impl GroupPage {
     }
 }
 
+/// `/g/{slug}`: the group and its page of topics, loaded in one trip to the database.
 pub async fn group_page(
     ctx: Ctx,
     state: web::Data<AppState>,
     slug: web::Path<String>,
     query: web::Query<PageQuery>,
 ) -> Result<HttpResponse, AppError> {
-    let group = load_group(&state, slug.into_inner()).await?;
-    let readable = ctx.viewer.can_read(&group);
-    let here = format!("/g/{}", group.slug);
-    if !readable && group.visibility() != Visibility::Private {
-        return Err(refuse_reading(&ctx, &group, &here));
-    }
-    // Counts of a group the viewer cannot read never shape the answer (not even a 404 for a
-    // page number), so outsiders always get the same first page.
-    let (page, pages) = if readable {
+    let slug = slug.into_inner();
+    let wanted = query.number();
+    let c = ctx.clone();
+    let (group, readable, page, pages, (topics, badges, clinicians)) = db::run(&state.pool, move |conn| {
+        let group = crate::groups::by_slug(conn, &slug)?.ok_or(AppError::NotFound)?;
+        let readable = c.viewer.can_read(&group);
+        if !readable && group.visibility() != Visibility::Private {
+            return Err(refuse_reading(&c, &group, &format!("/g/{}", group.slug)));
+        }
+        // Counts of a group the viewer cannot read never shape the answer (not even a 404 for
+        // a page number), so outsiders always get the same first page. A private group's page
+        // shows what it is for and how to join, never its topics.
+        if !readable {
+            return Ok((group, false, 1, 1, Default::default()));
+        }
         let pages = ((group.topic_count + posting::TOPICS_PER_PAGE - 1) / posting::TOPICS_PER_PAGE).max(1);
-        (query.number(), pages)
-    } else {
-        (1, 1)
-    };
-    if page > pages {
-        return Err(AppError::NotFound);
-    }
-    // A private group's page shows what it is for and how to join, never its topics.
-    let (topics, badges, clinicians) = if readable {
-        let group_id = group.id;
-        db::run(&state.pool, move |conn| {
-            let topics = posting::group_topics(conn, group_id, page)?;
-            let authors: Vec<i64> = topics.iter().map(|t| t.author_id).collect();
-            let badges = crate::professionals::badges_for(conn, &authors)?;
-            Ok((topics, badges, crate::professionals::clinicians_in(conn, group_id)?))
-        })
-        .await?
-    } else {
-        Default::default()
-    };
+        if wanted > pages {
+            return Err(AppError::NotFound);
+        }
+        let topics = posting::group_topics(conn, group.id, wanted)?;
+        let authors: Vec<i64> = topics.iter().map(|t| t.author_id).collect();
+        let badges = crate::professionals::badges_for(conn, &authors)?;
+        let clinicians = crate::professionals::clinicians_in(conn, group.id)?;
+        Ok((group, true, wanted, pages, (topics, badges, clinicians)))
+    })
+    .await?;
     let membership = ctx.viewer.membership(group.id).map(|m| {
         if m.approved() {
             "You are a member of this group."

@@ -54,22 +54,30 @@ pub struct TopicQuery {
     quote: Option<i64>,
 }
 
-/// Loads a live topic and its group, if this viewer may read them.
-async fn readable_topic(ctx: &Ctx, state: &AppState, topic_id: i64) -> Result<(Topic, Group), AppError> {
-    let (topic, group) = db::run(&state.pool, move |conn| {
-        let topic = posting::topic(conn, topic_id)?.ok_or(AppError::NotFound)?;
-        let group = crate::groups::by_id(conn, topic.group_id)?;
-        Ok((topic, group))
-    })
-    .await?;
-    if !ctx.viewer.can_read(&group) {
-        return Err(refuse_reading(ctx, &group, &format!("/t/{topic_id}")));
+/// A topic and its group as stored, whoever asks.
+fn load_topic(conn: &mut db::AnyConnection, topic_id: i64) -> Result<(Topic, Group), AppError> {
+    let topic = posting::topic(conn, topic_id)?.ok_or(AppError::NotFound)?;
+    let group = crate::groups::by_id(conn, topic.group_id)?;
+    Ok((topic, group))
+}
+
+/// Whether this viewer may read a loaded topic: they can read its group, and it is live (a
+/// held or returned topic is shown to its author only).
+fn check_readable(ctx: &Ctx, topic: &Topic, group: &Group) -> Result<(), AppError> {
+    if !ctx.viewer.can_read(group) {
+        return Err(refuse_reading(ctx, group, &format!("/t/{}", topic.id)));
     }
-    // A held or returned topic is shown to its author only.
     let own = ctx.viewer.user_id() == Some(topic.author_id) && matches!(topic.status.as_str(), "pending" | "rejected");
     if topic.status != "live" && !own {
         return Err(AppError::NotFound);
     }
+    Ok(())
+}
+
+/// Loads a live topic and its group, if this viewer may read them.
+async fn readable_topic(ctx: &Ctx, state: &AppState, topic_id: i64) -> Result<(Topic, Group), AppError> {
+    let (topic, group) = db::run(&state.pool, move |conn| load_topic(conn, topic_id)).await?;
+    check_readable(ctx, &topic, &group)?;
     Ok((topic, group))
 }
 
@@ -81,6 +89,33 @@ struct ReplyBox {
     preview: Option<moderation::Preview>,
 }
 
+/// One page of a topic's posts with what the page shows beside them.
+struct TopicContent {
+    posts: Vec<PostView>,
+    badges: std::collections::HashMap<i64, Badge>,
+    professions: Vec<crate::professionals::Profession>,
+}
+
+/// Loads page `page` of a readable topic (a 404 past its last page).
+fn load_content(
+    conn: &mut db::AnyConnection,
+    ctx: &Ctx,
+    topic: &Topic,
+    group: &Group,
+    page: i64,
+) -> Result<TopicContent, AppError> {
+    if page > topic.page_count().max(1) {
+        return Err(AppError::NotFound);
+    }
+    let posts = posting::topic_posts(conn, topic.id, page, ctx.viewer.user_id())?;
+    let authors: Vec<i64> = posts.iter().map(|p| p.author_id).collect();
+    let badges = crate::professionals::badges_for(conn, &authors)?;
+    let marks_questions = ctx.viewer.can_moderate(group.id) && group.pro_questions;
+    let professions = if marks_questions { crate::professionals::professions(conn)? } else { Vec::new() };
+    Ok(TopicContent { posts, badges, professions })
+}
+
+/// Loads and renders a topic page with this reply box (after a reply was sent back).
 async fn topic_response(
     ctx: &Ctx,
     state: &AppState,
@@ -89,22 +124,21 @@ async fn topic_response(
     page: i64,
     reply: ReplyBox,
 ) -> Result<HttpResponse, AppError> {
-    let pages = topic.page_count().max(1);
-    if page > pages {
-        return Err(AppError::NotFound);
-    }
-    let topic_id = topic.id;
-    let viewer = ctx.viewer.user_id();
+    let (c, t, g) = (ctx.clone(), topic.clone(), group.clone());
+    let content = db::run(&state.pool, move |conn| load_content(conn, &c, &t, &g, page)).await?;
+    render_topic(ctx, topic, group, page, content, reply)
+}
+
+fn render_topic(
+    ctx: &Ctx,
+    topic: Topic,
+    group: Group,
+    page: i64,
+    content: TopicContent,
+    reply: ReplyBox,
+) -> Result<HttpResponse, AppError> {
+    let TopicContent { posts, badges, professions } = content;
     let can_moderate = ctx.viewer.can_moderate(group.id);
-    let marks_questions = can_moderate && group.pro_questions;
-    let (posts, badges, professions) = db::run(&state.pool, move |conn| {
-        let posts = posting::topic_posts(conn, topic_id, page, viewer)?;
-        let authors: Vec<i64> = posts.iter().map(|p| p.author_id).collect();
-        let badges = crate::professionals::badges_for(conn, &authors)?;
-        let professions = if marks_questions { crate::professionals::professions(conn)? } else { Vec::new() };
-        Ok((posts, badges, professions))
-    })
-    .await?;
     let asker = ctx.viewer.user_id() == Some(topic.author_id);
     let posts = posts
         .into_iter()
@@ -128,12 +162,12 @@ async fn topic_response(
             can_post: ctx.viewer.can_post(&group) && (!topic.locked || can_moderate),
             can_moderate,
             signed_in: ctx.viewer.signed_in.is_some(),
+            pages: topic.page_count().max(1),
             professions,
             topic,
             group,
             posts,
             page,
-            pages,
             errors: reply.errors,
             draft: reply.draft,
             preview: reply.preview,
@@ -141,6 +175,7 @@ async fn topic_response(
     )
 }
 
+/// `/t/{id}`: everything the page shows is loaded on one pooled connection, in one trip.
 pub async fn topic_page(
     ctx: Ctx,
     state: web::Data<AppState>,
@@ -148,19 +183,24 @@ pub async fn topic_page(
     query: web::Query<TopicQuery>,
 ) -> Result<HttpResponse, AppError> {
     let topic_id = id(&path)?;
-    let (topic, group) = readable_topic(&ctx, &state, topic_id).await?;
-    let draft = match query.quote {
-        Some(post_id) if ctx.viewer.can_post(&group) => {
-            db::run(&state.pool, move |conn| Ok(posting::quotable(conn, topic_id, post_id)?))
-                .await?
-                .map(|(author, body)| crate::markdown::quote(&author, &body))
-                .unwrap_or_default()
-        }
-        _ => String::new(),
-    };
     let page = query.page.unwrap_or(1).clamp(1, crate::web::MAX_PAGE);
+    let quote = query.quote;
+    let c = ctx.clone();
+    let (topic, group, content, draft) = db::run(&state.pool, move |conn| {
+        let (topic, group) = load_topic(conn, topic_id)?;
+        check_readable(&c, &topic, &group)?;
+        let draft = match quote {
+            Some(post_id) if c.viewer.can_post(&group) => posting::quotable(conn, topic_id, post_id)?
+                .map(|(author, body)| crate::markdown::quote(&author, &body))
+                .unwrap_or_default(),
+            _ => String::new(),
+        };
+        let content = load_content(conn, &c, &topic, &group, page)?;
+        Ok((topic, group, content, draft))
+    })
+    .await?;
     let reply = ReplyBox { status: StatusCode::OK, errors: FormErrors::default(), draft, preview: None };
-    topic_response(&ctx, &state, topic, group, page, reply).await
+    render_topic(&ctx, topic, group, page, content, reply)
 }
 
 /// `/p/{id}/go`: where a post is, for links in emails (its topic, at the right page).

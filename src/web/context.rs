@@ -1,9 +1,9 @@
 //! `Ctx`: who is asking, plus the CSRF token for the forms on the page. Every page handler takes
-//! one; it costs one pooled connection and small indexed queries: the ground rules' version for
-//! everyone; for signed-in viewers also the session with its account (whose last-seen time is
-//! refreshed now and then), their memberships and their professional badge (and, for the few
-//! with one, the groups they are approved for); for moderators also two counts of what waits
-//! for them (held posts, and live urgent posts).
+//! one. For a visitor without a session cookie it costs nothing; for anyone else one pooled
+//! connection and small indexed queries: the ground rules' version, the session with its
+//! account (whose last-seen time is refreshed now and then), their memberships and their
+//! professional badge (and, for the few with one, the groups they are approved for); for
+//! moderators also two counts of what waits for them (held posts, and live urgent posts).
 
 use std::future::Future;
 use std::pin::Pin;
@@ -24,7 +24,8 @@ pub struct CsrfToken(pub String);
 pub struct Ctx {
     pub viewer: Viewer,
     pub csrf: String,
-    /// The ground rules' current version (0 before any are published).
+    /// The ground rules' current version (0 before any are published). Read for signed-in
+    /// viewers only: a visitor without a session costs no database work here at all.
     pub rules_version: i32,
     /// For moderators: held posts waiting in their groups, and how many of those are urgent.
     pub waiting: Option<(i64, i64)>,
@@ -114,12 +115,13 @@ impl FromRequest for Ctx {
                 .ok_or_else(|| AppError::Internal(anyhow::anyhow!("application state missing")))?
                 .clone();
             let csrf = req.extensions().get::<CsrfToken>().map(|t| t.0.clone()).unwrap_or_default();
-            let token = req.cookie(state.session_cookie()).map(|c| c.value().to_owned());
+            let Some(token) = req.cookie(state.session_cookie()).map(|c| c.value().to_owned()) else {
+                let ctx = Ctx { viewer: Viewer { signed_in: None }, csrf, rules_version: 0, waiting: None };
+                req.extensions_mut().insert(ctx.clone());
+                return Ok(ctx);
+            };
             let (signed_in, rules_version, waiting) = crate::db::run(&state.pool, move |conn| {
                 let rules_version = crate::site::current_rules_version(conn)?;
-                let Some(token) = token else {
-                    return Ok((None, rules_version, None));
-                };
                 let Some((session_id, account)) = crate::accounts::resume_session(conn, &token)? else {
                     return Ok((None, rules_version, None));
                 };

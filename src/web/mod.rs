@@ -3,6 +3,7 @@
 
 pub mod assets;
 pub mod context;
+pub mod page_cache;
 pub mod pages;
 pub mod security;
 
@@ -30,6 +31,8 @@ pub struct AppState {
     pub signing_key: Vec<u8>,
     /// Wakes the outbox worker after a transaction that queued email commits.
     pub mail_wake: Arc<Notify>,
+    /// Rendered pages for visitors without a session.
+    pub pages: page_cache::PageCache,
 }
 
 impl AppState {

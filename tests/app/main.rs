@@ -10,6 +10,7 @@ mod check;
 mod email;
 mod groups;
 mod moderation;
+mod page_cache;
 mod posting;
 mod professionals;
 mod queue_tools;

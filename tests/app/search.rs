@@ -111,3 +111,45 @@ fn a_burst_of_first_searches_is_counted_without_errors() {
     });
     assert!(statuses.iter().all(|s| *s == 200), "{statuses:?}");
 }
+
+#[test]
+fn matches_in_groups_a_reader_cannot_see_never_crowd_out_or_count_for_theirs() {
+    use diesel::prelude::*;
+    use forum::db::schema::{posts, topics};
+
+    let app = spawn_app();
+    let (admin, _) = app.admin("Crowding Admin");
+    let (member, _) = app.member("Open Olive");
+    member.start_topic("hub", "Letrozole joints", "Letrozole made my joints ache in the mornings.");
+    let private = admin.start_topic("secondaries", "Private letrozole", "Letrozole again.");
+    // Far more newer matches in a private group than one search ranks.
+    let pool = crate::helpers::pool(&app);
+    let mut conn = pool.get().unwrap();
+    let author: i64 = topics::table.find(private).select(topics::author_id).first(&mut conn).unwrap();
+    forum::db::transaction(&mut conn, |conn| {
+        for i in 0..1_100 {
+            diesel::insert_into(posts::table)
+                .values((
+                    posts::topic_id.eq(private),
+                    posts::author_id.eq(author),
+                    posts::is_opening.eq(false),
+                    posts::body_md.eq(format!("Letrozole note {i}.")),
+                    posts::body_html.eq(format!("<p>Letrozole note {i}.</p>")),
+                    posts::status.eq("live"),
+                    posts::findings.eq("[]"),
+                    posts::created_at.eq(forum::db::now()),
+                ))
+                .execute(conn)?;
+        }
+        Ok::<_, diesel::result::Error>(())
+    })
+    .unwrap();
+
+    let outside = app.client().get("/search?q=letrozole");
+    outside.assert_contains("1 result");
+    outside.assert_contains("<strong>Letrozole joints</strong>");
+    outside.assert_lacks("</mark> note ");
+    let inside = admin.get("/search?q=letrozole");
+    inside.assert_contains("More than 1000 results");
+    inside.assert_contains("</mark> note 1099.");
+}

@@ -1,0 +1,2 @@
+DROP INDEX posts_opening;
+DROP INDEX posts_waiting;
