@@ -66,6 +66,11 @@ impl Application {
         };
         actix_web::rt::spawn(worker.run());
 
+        // Database work (and password hashing) runs on each worker's blocking threads; more
+        // threads than pooled connections would only queue for one, each thread growing its
+        // own allocator arena meanwhile (peak memory, BENCHMARKS.md).
+        let workers = std::thread::available_parallelism().map_or(1, usize::from);
+        let blocking_threads = (config.pool_size as usize / workers).max(1);
         let state = web::Data::new(AppState { pool, config, signing_key, mail_wake, pages: Default::default() });
         let app_state = state.clone();
         let server = HttpServer::new(move || {
@@ -84,6 +89,8 @@ impl Application {
                 .configure(crate::routes::configure)
                 .default_service(web::to(|| async { Err::<actix_web::HttpResponse, _>(AppError::NotFound) }))
         })
+        .workers(workers)
+        .worker_max_blocking_threads(blocking_threads)
         .listen(listener)?
         .run();
         Ok(Application { server, port, state })

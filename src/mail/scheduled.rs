@@ -132,6 +132,14 @@ fn digests(conn: &mut AnyConnection, now: NaiveDateTime) -> QueryResult<usize> {
 /// belong to, and as a verified clinician those they are approved for (a watch outlives a
 /// membership or a badge; the digest must not).
 pub fn readable_groups(conn: &mut AnyConnection, user: i64, groups_wanted: &[i64]) -> QueryResult<Vec<i64>> {
+    let rows: Vec<(i64, String)> = groups::table
+        .filter(groups::id.eq_any(groups_wanted.to_vec()))
+        .select((groups::id, groups::visibility))
+        .load(conn)?;
+    // Only a private group asks who the member is (one query, not three, for everything else).
+    if rows.iter().all(|(_, v)| v != "private") {
+        return Ok(rows.into_iter().map(|(id, _)| id).collect());
+    }
     let mut private_members: Vec<i64> = group_members::table
         .filter(group_members::user_id.eq(user))
         .filter(group_members::status.eq("approved"))
@@ -140,9 +148,5 @@ pub fn readable_groups(conn: &mut AnyConnection, user: i64, groups_wanted: &[i64
     if crate::professionals::badge_of(conn, user)?.is_some() {
         private_members.extend(crate::professionals::approved_groups(conn, user)?);
     }
-    let rows: Vec<(i64, String)> = groups::table
-        .filter(groups::id.eq_any(groups_wanted.to_vec()))
-        .select((groups::id, groups::visibility))
-        .load(conn)?;
     Ok(rows.into_iter().filter(|(id, v)| v != "private" || private_members.contains(id)).map(|(id, _)| id).collect())
 }
