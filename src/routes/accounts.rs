@@ -249,6 +249,41 @@ pub fn session_cookie(state: &AppState, value: String) -> Cookie<'static> {
         .finish()
 }
 
+/// Sign-in attempts allowed per account and per client address, a minute and an hour
+/// (bucket, per account?, attempts, minutes). A client address may be a whole ward behind one
+/// router, so it is allowed more.
+const SIGN_IN_LIMITS: [(&str, bool, i32, i64); 4] = [
+    ("sign-in-account-minute", true, 6, 1),
+    ("sign-in-account-hour", true, 30, 60),
+    ("sign-in-client-minute", false, 30, 1),
+    ("sign-in-client-hour", false, 200, 60),
+];
+
+/// Counts a sign-in attempt against [`SIGN_IN_LIMITS`] before any password is hashed, for known
+/// and unknown addresses alike (so a limit reveals nothing about which accounts exist); the
+/// address is kept only as a hash.
+async fn limit_sign_in(req: &HttpRequest, state: &AppState, email: &str) -> Result<(), AppError> {
+    let account_key = crate::secrets::hash_token(&email.trim().to_lowercase());
+    let client_key = req.peer_addr().map(|a| a.ip().to_string()).unwrap_or_default();
+    let wait = db::write(&state.pool, move |conn| {
+        let mut wait = None;
+        for (bucket, per_account, limit, minutes) in SIGN_IN_LIMITS {
+            let key = if per_account { &account_key } else { &client_key };
+            let window = chrono::Duration::minutes(minutes);
+            wait = wait.max(crate::site::rate_limit(conn, bucket, key, limit, window)?);
+        }
+        Ok(wait)
+    })
+    .await?;
+    match wait {
+        Some(wait) => {
+            tracing::warn!(event = "sign_in_limited", retry_after = wait.num_seconds(), "sign-in attempts limited");
+            Err(AppError::RateLimited { retry_after: wait.num_seconds(), what: "tried to sign in" })
+        }
+        None => Ok(()),
+    }
+}
+
 pub async fn login(
     req: HttpRequest,
     ctx: Ctx,
@@ -256,6 +291,7 @@ pub async fn login(
     form: web::Form<LoginForm>,
 ) -> Result<HttpResponse, AppError> {
     let form = form.into_inner();
+    limit_sign_in(&req, &state, &form.email).await?;
     let next = safe_next(form.next.as_deref());
     let email = accounts::parse_email(&form.email).unwrap_or_default();
     let found = db::run(&state.pool, move |conn| Ok(accounts::find_by_email(conn, &email)?)).await?;
@@ -278,6 +314,7 @@ pub async fn login(
         Some(_) => None,
     };
     let (Some(account), None) = (account, refusal) else {
+        tracing::info!(event = "sign_in_failed", "sign-in refused");
         let mut errors = FormErrors::default();
         errors.add("email", refusal.unwrap_or_default());
         return render(

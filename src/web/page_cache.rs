@@ -11,7 +11,8 @@
 //!
 //! Only `GET` pages of the home page, groups and topics are kept, only for requests without a
 //! session cookie, only `200 OK`, and never one carrying a form token (a signed-out page has no
-//! form to post; a test keeps it so).
+//! form to post; a test keeps it so). The key is the path and query alone: anything else a
+//! signed-out page comes to depend on (a cookie for text size, say) must join the key.
 
 use std::collections::HashMap;
 use std::sync::Mutex;

@@ -238,3 +238,27 @@ fn changed_ground_rules_are_accepted_again_on_the_next_visit() {
         .unwrap();
     assert_eq!(accepted, Some(2));
 }
+
+#[test]
+fn sign_in_attempts_are_limited_before_any_password_is_checked_and_reveal_nothing() {
+    let app = spawn_app();
+    let (_, email) = app.member("Guessed Gail");
+    let guesser = app.client();
+    // Her own sign-in counted once; five wrong guesses more are answered as usual.
+    for _ in 0..5 {
+        assert_eq!(guesser.login(&email, "not her password at all").unwrap_err().status, 422);
+    }
+    // Then even the right password waits, with a friendly page saying how long.
+    let limited = guesser.login(&email, PASSWORD).unwrap_err();
+    assert_eq!(limited.status, 429);
+    limited.assert_contains("tried to sign in a lot");
+    let wait: i64 = limited.header("retry-after").unwrap().parse().unwrap();
+    assert!((1..=60).contains(&wait), "{wait}");
+    // An address with no account is limited after the same number of attempts: the limit
+    // says nothing about which accounts exist.
+    let statuses: Vec<u16> =
+        (0..7).map(|_| guesser.login("nobody@example.com", "any password at all").unwrap_err().status).collect();
+    assert_eq!(statuses, [422, 422, 422, 422, 422, 422, 429]);
+    // Other members are not held up: one address is allowed more attempts than one account.
+    app.member("Unaffected Una");
+}
