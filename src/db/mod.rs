@@ -201,6 +201,19 @@ where
     F: FnOnce(&mut AnyConnection) -> Result<T, E>,
     E: From<diesel::result::Error>,
 {
+    let value = bookkeeping(conn, f)?;
+    changed();
+    Ok(value)
+}
+
+/// A write transaction for bookkeeping that no page shows (rate-limit counters): like
+/// [`transaction`], but the page cache is not told that anything changed, so a search does not
+/// throw away every kept page.
+pub fn bookkeeping<T, E, F>(conn: &mut AnyConnection, f: F) -> Result<T, E>
+where
+    F: FnOnce(&mut AnyConnection) -> Result<T, E>,
+    E: From<diesel::result::Error>,
+{
     type Manager = <AnyConnection as Connection>::TransactionManager;
     match conn {
         AnyConnection::Sqlite(c) => AnsiTransactionManager::begin_transaction_sql(c, "BEGIN IMMEDIATE")?,
@@ -209,7 +222,6 @@ where
     match f(conn) {
         Ok(value) => {
             Manager::commit_transaction(conn)?;
-            changed();
             Ok(value)
         }
         Err(e) => {

@@ -265,14 +265,16 @@ const SIGN_IN_LIMITS: [(&str, bool, i32, i64); 4] = [
 async fn limit_sign_in(req: &HttpRequest, state: &AppState, email: &str) -> Result<(), AppError> {
     let account_key = crate::secrets::hash_token(&email.trim().to_lowercase());
     let client_key = req.peer_addr().map(|a| a.ip().to_string()).unwrap_or_default();
-    let wait = db::write(&state.pool, move |conn| {
-        let mut wait = None;
-        for (bucket, per_account, limit, minutes) in SIGN_IN_LIMITS {
-            let key = if per_account { &account_key } else { &client_key };
-            let window = chrono::Duration::minutes(minutes);
-            wait = wait.max(crate::site::rate_limit(conn, bucket, key, limit, window)?);
-        }
-        Ok(wait)
+    let wait = db::run(&state.pool, move |conn| {
+        db::bookkeeping(conn, |conn| {
+            let mut wait = None;
+            for (bucket, per_account, limit, minutes) in SIGN_IN_LIMITS {
+                let key = if per_account { &account_key } else { &client_key };
+                let window = chrono::Duration::minutes(minutes);
+                wait = wait.max(crate::site::rate_limit(conn, bucket, key, limit, window)?);
+            }
+            Ok(wait)
+        })
     })
     .await?;
     match wait {

@@ -84,9 +84,11 @@ pub async fn search_page(
             Some(id) => format!("member:{id}"),
             None => format!("address:{}", req.peer_addr().map(|a| a.ip().to_string()).unwrap_or_default()),
         };
-        let wait = db::write(&state.pool, move |conn| {
-            let per_minute = crate::site::tunable(conn, "search_per_minute")? as i32;
-            Ok(crate::site::rate_limit(conn, "search", &client, per_minute, chrono::Duration::minutes(1))?)
+        let wait = db::run(&state.pool, move |conn| {
+            db::bookkeeping(conn, |conn| {
+                let per_minute = crate::site::tunable(conn, "search_per_minute")? as i32;
+                Ok(crate::site::rate_limit(conn, "search", &client, per_minute, chrono::Duration::minutes(1))?)
+            })
         })
         .await?;
         if let Some(wait) = wait {

@@ -3,7 +3,8 @@
 //! kept and served again until anything changes.
 //!
 //! "Anything changes" is one counter, [`crate::db::changes`]: every committed write transaction
-//! moves it on, and so does every POST this server answers (a write made outside a transaction
+//! moves it on (bookkeeping no page shows, like rate-limit counters, excepted), and so does
+//! every POST this server answers (a write made outside a transaction
 //! still comes from a form). An entry remembers the count it was rendered under, taken *before*
 //! the handler read the database, so a page rendered from data older than a commit is never
 //! served after it. Other server instances on the same PostgreSQL cannot move this process's
