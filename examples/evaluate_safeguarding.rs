@@ -1,6 +1,6 @@
 //! Evaluates the safeguarding check on labelled corpus files.
 //!
-//!     cargo run --release --example evaluate_safeguarding -- tests/data/safeguarding/dev.jsonl
+//!     cargo run --release --example evaluate_safeguarding -- tests/data/safeguarding/heldout.jsonl
 //!
 //! Prints recall per urgent kind, false alarms per not-urgent kind, precision and F1, and the
 //! time per 1 KB of text. `--misses` lists every missed post and false alarm with the signals

@@ -16,6 +16,7 @@ pub mod queue;
 pub mod rules;
 pub mod safeguarding;
 pub mod safeguarding_eval;
+pub mod safeguarding_model;
 
 use serde::{Deserialize, Serialize};
 

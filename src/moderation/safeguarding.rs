@@ -8,6 +8,8 @@
 use std::sync::LazyLock;
 
 use regex::Regex;
+
+use super::safeguarding_model::MODEL;
 use serde::{Deserialize, Serialize};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -63,7 +65,7 @@ impl UrgentKind {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Urgency {
     pub kind: UrgentKind,
-    pub signals: Vec<&'static str>,
+    pub signals: Vec<String>,
 }
 
 impl Urgency {
@@ -292,30 +294,69 @@ static PRESENT: LazyLock<Regex> = LazyLock::new(|| {
     )
 });
 
-/// The first sentence-level signals of present risk, if any.
-pub fn assess(text: &str) -> Option<Urgency> {
+/// What the hand-written rules found in a post: the signals of present risk that survived their
+/// discounts, and the context around them. They are the model's strongest features and the
+/// first reasons moderators read.
+#[derive(Debug, Clone, Default)]
+pub struct Cues {
+    pub signals: Vec<(&'static str, UrgentKind)>,
+    /// Signals that matched somewhere but were set aside (negated, over, explained).
+    pub set_aside: Vec<&'static str>,
+    pub context: Vec<&'static str>,
+}
+
+impl Cues {
+    /// As model features.
+    pub fn names(&self) -> Vec<String> {
+        let mut names: Vec<String> = self.signals.iter().map(|(n, _)| (*n).to_owned()).collect();
+        names.extend(self.signals.iter().map(|(_, k)| format!("kind {}", k.as_str())));
+        names.extend(self.set_aside.iter().map(|n| format!("set aside: {n}")));
+        names.extend(self.context.iter().map(|c| format!("context: {c}")));
+        names
+    }
+}
+
+/// The rules: sentence-level signals of present risk, discounted for negation, crises that are
+/// over, terminal illness, laughter and the rest.
+pub fn cues(text: &str) -> Cues {
     let lower = text.to_lowercase().replace(['’', '‘'], "'");
-    // Most posts carry no signal at all: one pass per pattern over the whole text says so,
-    // and only the patterns that fired are looked at sentence by sentence.
-    let candidates: Vec<&Signal> = SIGNALS.iter().filter(|s| s.pattern.is_match(&lower)).collect();
-    let someone_else = MEMBER.is_match(&lower) && THIRD_PERSON_RISK.is_match(&lower) && !DIED.is_match(&lower);
-    if candidates.is_empty() && !someone_else {
-        return None;
-    }
-    let mut signals: Vec<(&'static str, UrgentKind)> = Vec::new();
-    if someone_else {
-        signals.push(("another named member at risk", UrgentKind::SomeoneElse));
-    }
+    let mut cues = Cues::default();
     let over = OVER.is_match(&lower);
     let legacy = TERMINAL.is_match(&lower) && !NOT_TERMINAL.is_match(&lower);
     let balanced = BALANCED.is_match(&lower);
     let laughing = LAUGHING.is_match(&lower);
     let at_home = SOMEONE_AT_HOME.is_match(&lower);
+    let member = MEMBER.is_match(&lower);
+    let died = DIED.is_match(&lower);
+    for (on, name) in [
+        (over, "a crisis that is over"),
+        (legacy, "terminal illness"),
+        (balanced, "a wish to live"),
+        (laughing, "laughter"),
+        (member, "another member"),
+        (died, "a death"),
+    ] {
+        if on {
+            cues.context.push(name);
+        }
+    }
+    if member && THIRD_PERSON_RISK.is_match(&lower) && !died {
+        cues.signals.push(("another named member at risk", UrgentKind::SomeoneElse));
+    }
+    // Most posts carry no signal at all: one pass per pattern over the whole text says so,
+    // and only the patterns that fired are looked at sentence by sentence.
+    let candidates: Vec<&Signal> = SIGNALS.iter().filter(|s| s.pattern.is_match(&lower)).collect();
+    if candidates.is_empty() {
+        return cues;
+    }
     for sentence in lower.split(['.', '!', '\n']).map(str::trim).filter(|s| !s.is_empty()) {
         let discounted = DISCOUNTS.is_match(sentence) || (over && !NOW.is_match(sentence));
         let symptoms_set_aside =
             SYMPTOMS_DENIED.is_match(sentence) || (PAST_VERBS.is_match(sentence) && !PRESENT.is_match(sentence));
         for s in &candidates {
+            if !s.pattern.is_match(sentence) || cues.signals.iter().any(|(n, _)| *n == s.name) {
+                continue;
+            }
             let discounted = if s.kind == UrgentKind::MedicalEmergency { symptoms_set_aside } else { discounted };
             let explained = match s.kind {
                 _ if LEGACY.contains(&s.name) && legacy => true,
@@ -323,22 +364,36 @@ pub fn assess(text: &str) -> Option<Urgency> {
                 UrgentKind::Abuse => laughing || !at_home,
                 _ => false,
             };
-            if s.pattern.is_match(sentence) && !discounted && !explained && !signals.iter().any(|(n, _)| *n == s.name) {
-                signals.push((s.name, s.kind));
+            if discounted || explained {
+                if !cues.set_aside.contains(&s.name) {
+                    cues.set_aside.push(s.name);
+                }
+            } else {
+                cues.signals.push((s.name, s.kind));
             }
         }
     }
-    // The most pressing kind leads: a plan outranks intent, intent outranks the rest.
-    let rank = |k: UrgentKind| match k {
-        UrgentKind::PlanOrMeans => 0,
-        UrgentKind::Suicide => 1,
-        UrgentKind::SelfHarm => 2,
-        UrgentKind::MedicalEmergency => 3,
-        UrgentKind::Abuse => 4,
-        UrgentKind::SomeoneElse => 5,
-    };
-    let kind = signals.iter().map(|(_, k)| *k).min_by_key(|k| rank(*k))?;
-    Some(Urgency { kind, signals: signals.into_iter().map(|(n, _)| n).collect() })
+    cues.set_aside.retain(|n| !cues.signals.iter().any(|(s, _)| s == n));
+    cues
+}
+
+/// Does the post show a present risk? The rules' cues and the post's words go to the model
+/// (`safeguarding_model`), which decides; the signals are the rules that fired and the
+/// features that weighed most.
+pub fn assess(text: &str) -> Option<Urgency> {
+    let cues = cues(text);
+    let verdict = MODEL.judge(text, &cues.names());
+    // A plan, a date or means the rules can point to leads whatever else the post says: it is
+    // the kind that keeps the post off the page until a moderator has seen it.
+    let plan = cues.signals.iter().any(|(_, k)| *k == UrgentKind::PlanOrMeans);
+    let kind = verdict.kind.map(|k| if plan { UrgentKind::PlanOrMeans } else { k })?;
+    let mut signals: Vec<String> = cues.signals.iter().map(|(n, _)| (*n).to_owned()).collect();
+    for reason in verdict.reasons {
+        if !signals.contains(&reason) {
+            signals.push(reason);
+        }
+    }
+    Some(Urgency { kind, signals })
 }
 
 #[cfg(test)]

@@ -52,7 +52,7 @@ pub struct Miss {
     pub kind: String,
     /// "missed" (urgent, not flagged) or "false alarm".
     pub what: &'static str,
-    pub signals: Vec<&'static str>,
+    pub signals: Vec<String>,
 }
 
 #[derive(Debug, Clone, Default)]
@@ -141,17 +141,36 @@ pub fn evaluate(corpus: &[Case]) -> Report {
 mod tests {
     use super::*;
 
+    fn corpus(files: &[&str]) -> Vec<Case> {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/safeguarding");
+        files.iter().flat_map(|f| load(&std::fs::read_to_string(dir.join(f)).unwrap()).unwrap()).collect()
+    }
+
     #[test]
-    fn the_corpora_cover_every_kind_in_both_lanes() {
-        for (file, least) in [
-            (include_str!("../../tests/data/safeguarding/dev.jsonl"), 300),
-            (include_str!("../../tests/data/safeguarding/heldout.jsonl"), 140),
-        ] {
-            let corpus = load(file).unwrap();
-            assert!(corpus.len() >= least);
-            let report = evaluate(&corpus);
-            assert_eq!(report.urgent.len(), 6, "every urgent kind");
-            assert_eq!(report.not_urgent.len(), 10, "every not-urgent kind");
+    fn every_corpus_covers_every_kind_in_both_lanes() {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/safeguarding/train");
+        let mut files: Vec<String> = std::fs::read_dir(dir)
+            .unwrap()
+            .map(|e| format!("train/{}", e.unwrap().file_name().to_string_lossy()))
+            .collect();
+        assert!(files.len() >= 10, "one file per writer");
+        files.extend(["heldout.jsonl".to_owned(), "heldout2.jsonl".to_owned()]);
+        for file in &files {
+            let report = evaluate(&corpus(&[file]));
+            assert_eq!(report.urgent.len(), 6, "{file}: every urgent kind");
+            assert_eq!(report.not_urgent.len(), 10, "{file}: every not-urgent kind");
+        }
+    }
+
+    /// The held-out posts were written apart from the training corpus and never trained on: the
+    /// shipped model must meet the targets on them. Retraining that breaks this fails here.
+    #[test]
+    fn the_shipped_model_meets_the_targets_on_held_out_posts() {
+        let report = evaluate(&corpus(&["heldout.jsonl", "heldout2.jsonl"]));
+        assert!(report.recall() >= RECALL_TARGET, "{}", report.table());
+        assert!(report.false_alarm_rate() <= FALSE_ALARM_TARGET, "{}", report.table());
+        for (kind, tally) in &report.not_urgent {
+            assert!(tally.share() <= FALSE_ALARM_PER_KIND_TARGET, "{kind}: {}", report.table());
         }
     }
 
