@@ -100,7 +100,7 @@ fn main() -> std::process::ExitCode {
         .copied()
         .rev()
         .find(|t| rates(&scored, *t).1 <= FALSE_ALARM_BUDGET && worst_kind(&scored, *t).1 <= KIND_BUDGET)
-        .unwrap_or(0.5);
+        .expect("no threshold keeps out-of-fold false alarms within budget");
     for budget in [0.03, 0.05] {
         let mut calm: Vec<f32> = scored.iter().filter(|s| !s.1).map(|s| s.0).collect();
         calm.sort_by(f32::total_cmp);

@@ -383,10 +383,11 @@ pub fn cues(text: &str) -> Cues {
 pub fn assess(text: &str) -> Option<Urgency> {
     let cues = cues(text);
     let verdict = MODEL.judge(text, &cues.names());
-    // A plan, a date or means the rules can point to leads whatever else the post says: it is
-    // the kind that keeps the post off the page until a moderator has seen it.
+    // A plan, a date or means the rules can point to makes the post urgent whatever the model
+    // weighs, and leads: it is the kind that keeps the post off the page until a moderator has
+    // seen it.
     let plan = cues.signals.iter().any(|(_, k)| *k == UrgentKind::PlanOrMeans);
-    let kind = verdict.kind.map(|k| if plan { UrgentKind::PlanOrMeans } else { k })?;
+    let kind = if plan { Some(UrgentKind::PlanOrMeans) } else { verdict.kind }?;
     let mut signals: Vec<String> = cues.signals.iter().map(|(n, _)| (*n).to_owned()).collect();
     for reason in verdict.reasons {
         if !signals.contains(&reason) {

@@ -25,7 +25,7 @@ pub const CLASSES: usize = 1 + UrgentKind::ALL.len();
 pub fn class_of(kind: Option<UrgentKind>) -> usize {
     match kind {
         None => 0,
-        Some(k) => 1 + UrgentKind::ALL.iter().position(|x| *x == k).unwrap_or(0),
+        Some(k) => 1 + UrgentKind::ALL.iter().position(|x| *x == k).expect("every kind is in ALL"),
     }
 }
 
@@ -80,7 +80,7 @@ fn word_class(word: &str) -> Option<&'static str> {
         "scared" | "frightened" | "afraid" | "terrified" | "hiding" | "unsafe" | "safe" => "FEAR",
         "cut" | "cutting" | "cuts" | "burn" | "burning" | "burned" | "burnt" | "harm" | "harming" | "scratch"
         | "scratching" | "hurt" | "hurting" | "punish" | "punishing" => "HARM",
-        "lol" | "haha" | "hahaha" | "joke" | "joking" | "kidding" | "#laugh" => "LAUGH",
+        "joke" | "joking" | "kidding" | "#laugh" => "LAUGH",
         "not" | "no" | "never" | "dont" | "didnt" | "wont" | "isnt" | "wasnt" | "nothing" | "nobody" | "noone" => "NOT",
         "#at" | "member" | "members" | "thread" | "chat" | "forum" | "posted" | "post" | "group" | "board" => "MEMBER",
         _ => return None,
@@ -101,8 +101,13 @@ pub fn tokens(text: &str) -> Vec<String> {
         let token = if w.starts_with('@') && w.len() > 1 {
             "#at".to_owned()
         } else if w.chars().next().is_some_and(|c| c.is_ascii_digit()) {
-            match w.trim_end_matches(['c', '°']).parse::<f32>() {
-                Ok(t) if (37.8..=42.0).contains(&t) || (100.0..=106.0).contains(&t) => "#fever".to_owned(),
+            // A reading: a decimal in the fever range, or a whole number with its unit ("39c",
+            // "101°f"); "40 tablets" and "I'm 39" are not.
+            let number = w.trim_end_matches(['c', 'f', '°', 'º']);
+            let unit = number.len() < w.len();
+            match number.parse::<f32>() {
+                Ok(t) if (unit || number.contains('.')) && (37.8..=42.0).contains(&t) => "#fever".to_owned(),
+                Ok(t) if (unit || number.contains('.')) && (100.0..=106.0).contains(&t) => "#fever".to_owned(),
                 _ => "#num".to_owned(),
             }
         } else if w.starts_with("haha") || w == "lol" || w == "lmao" {
@@ -121,7 +126,7 @@ pub fn tokens(text: &str) -> Vec<String> {
             {
                 word.push('.')
             }
-            '°' if !word.is_empty() => word.push('°'),
+            '°' | 'º' if !word.is_empty() => word.push(c),
             '@' if word.is_empty() => word.push('@'),
             c if c.is_alphanumeric() || c == '_' => word.extend(c.to_lowercase()),
             '?' | '.' | '!' | '\n' => {
@@ -280,12 +285,12 @@ impl Model {
             Some(_) => known
                 .into_iter()
                 .map(|i| (self.weights[i].1[best] - self.weights[i].1[0], i))
-                // The rules' own verdict is no reason: the signals it rests on are listed.
-                .filter(|(push, i)| *push > 0.0 && !self.weights[*i].0.starts_with("cue: kind "))
+                .filter(|(push, i)| *push > 0.0 && shown_as_reason(&self.weights[*i].0))
                 .collect(),
             None => Vec::new(),
         };
-        reasons.sort_by(|a, b| b.0.total_cmp(&a.0));
+        // Strongest first; equal weights in name order, so the reasons never depend on hashing.
+        reasons.sort_by(|a, b| b.0.total_cmp(&a.0).then_with(|| self.weights[a.1].0.cmp(&self.weights[b.1].0)));
         let reasons = reasons.into_iter().take(4).map(|(_, i)| describe(&self.weights[i].0)).collect();
         Verdict { probabilities, kind, reasons }
     }
@@ -294,7 +299,7 @@ impl Model {
     /// the feature, a tab, and its weight for each class.
     pub fn to_tsv(&self) -> String {
         let row = |w: &[f32; CLASSES]| w.iter().map(|x| format!("{x:.2}")).collect::<Vec<_>>().join("\t");
-        let mut out = format!("#threshold\t{:.3}\n#bias\t{}\n", self.threshold, row(&self.bias));
+        let mut out = format!("#threshold\t{:.6}\n#bias\t{}\n", self.threshold, row(&self.bias));
         for (name, w) in &self.weights {
             out.push_str(&format!("{name}\t{}\n", row(w)));
         }
@@ -302,28 +307,45 @@ impl Model {
     }
 
     pub fn from_tsv(text: &str) -> Result<Model, String> {
-        let (mut bias, mut weights, mut threshold) = ([0.0; CLASSES], Vec::new(), 0.5);
+        let (mut bias, mut weights, mut threshold) = (None, Vec::new(), None);
         for (n, line) in text.lines().enumerate() {
             let mut parts = line.split('\t');
             let name = parts.next().unwrap_or_default();
             let values: Vec<f32> = parts
-                .map(|p| p.parse::<f32>().map_err(|e| format!("line {}: {e}", n + 1)))
+                .map(|p| match p.parse::<f32>() {
+                    Ok(x) if x.is_finite() => Ok(x),
+                    _ => Err(format!("line {}: {p:?} is not a finite number", n + 1)),
+                })
                 .collect::<Result<_, _>>()?;
             match name {
-                "#threshold" => threshold = *values.first().ok_or(format!("line {}: no value", n + 1))?,
+                "#threshold" => {
+                    threshold = values.first().copied().filter(|t| *t > 0.0 && *t < 1.0);
+                    threshold.ok_or(format!("line {}: the threshold must be between 0 and 1", n + 1))?;
+                }
                 _ => {
                     let w: [f32; CLASSES] =
                         values.try_into().map_err(|_| format!("line {}: expected {CLASSES} weights", n + 1))?;
                     if name == "#bias" {
-                        bias = w;
+                        bias = Some(w);
                     } else {
                         weights.push((name.to_owned(), w));
                     }
                 }
             }
         }
-        Ok(Model::new(bias, weights, threshold))
+        let model = Model::new(bias.ok_or("no #bias line")?, weights, threshold.ok_or("no #threshold line")?);
+        if model.index.len() != model.weights.len() {
+            return Err("two features share an id".to_owned());
+        }
+        Ok(model)
     }
+}
+
+/// Whether a feature means something to a moderator: the rules' signals and the words do; the
+/// rules' own verdict (its signals are listed already), their context and the post's length do
+/// not.
+fn shown_as_reason(feature: &str) -> bool {
+    !["cue: kind ", "cue: context: ", "cue: set aside: ", "#length: "].iter().any(|p| feature.starts_with(p))
 }
 
 /// A feature in words, for moderators: `cue: feeling a burden` → `feeling a burden`,
@@ -385,7 +407,8 @@ pub static MODEL: LazyLock<Model> = LazyLock::new(|| {
 /// Training settings.
 #[derive(Debug, Clone, Copy)]
 pub struct Settings {
-    /// L2 penalty per feature weight.
+    /// L2 penalty, applied to a weight each time its feature is seen (so a frequent feature is
+    /// held down more than a rare one).
     pub l2: f32,
     pub epochs: usize,
     /// Features seen in fewer posts than this are dropped.
@@ -470,6 +493,15 @@ mod tests {
             ["i", "cant", "breathe", ".", "temp", "#fever", "#q", "#at", "#laugh"]
         );
         assert_eq!(tokens("Day 8, 37.2"), ["day", "#num", "#num"]);
+        assert_eq!(tokens("took 40 tablets at 39"), ["took", "#num", "tablets", "at", "#num"]);
+        assert_eq!(tokens("39c, 101°F, 38.5ºC"), ["#fever", "#fever", "#fever"]);
+    }
+
+    #[test]
+    fn a_damaged_model_file_is_refused() {
+        assert!(Model::from_tsv("#threshold\t0.5\n").is_err(), "no bias");
+        assert!(Model::from_tsv("#bias\t0\t0\t0\t0\t0\t0\t0\n").is_err(), "no threshold");
+        assert!(Model::from_tsv("#threshold\t0.5\n#bias\t0\t0\t0\t0\t0\t0\t0\nx\tNaN\t0\t0\t0\t0\t0\t0\n").is_err());
     }
 
     #[test]
