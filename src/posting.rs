@@ -44,6 +44,13 @@ impl PostStatus {
 
 const LIVE: &str = "live";
 
+/// `posts.status = 'pending'`, written out rather than bound: the `posts_waiting` partial
+/// index has exactly this condition, and SQLite (built for stable plans, `.cargo/config.toml`)
+/// only uses a partial index whose condition the SQL itself states.
+pub fn held() -> diesel::expression::SqlLiteral<diesel::sql_types::Bool> {
+    diesel::dsl::sql("posts.status = 'pending'")
+}
+
 /// A post's status in words for people.
 pub fn status_words(status: &str) -> &'static str {
     match status {

@@ -447,6 +447,12 @@ pub fn seed(
                 ))
                 .execute(conn)?;
         }
+        // Who took part in each topic, as announcing each post would have recorded it.
+        diesel::sql_query(
+            "INSERT INTO topic_participants (topic_id, user_id) \
+             SELECT DISTINCT topic_id, author_id FROM posts WHERE status = 'live' ON CONFLICT DO NOTHING",
+        )
+        .execute(conn)?;
         if let AnyConnection::Postgres(c) = conn {
             // Explicit ids were written: the sequences continue after them.
             for table in ["users", "topics", "posts"] {

@@ -109,6 +109,9 @@ pub fn connect(backend: &Backend, pool_size: u32) -> anyhow::Result<Pool> {
     let pool = r2d2::Pool::builder()
         .max_size(pool_size)
         .connection_timeout(Duration::from_secs(10))
+        // A server's connection can drop (a restart): test each before use. A SQLite file's
+        // cannot, and the test would be one more statement on every request.
+        .test_on_check_out(matches!(backend, Backend::Postgres(_)))
         .connection_customizer(Box::new(SqlitePragmas))
         .build(ConnectionManager { backend: backend.clone() })
         .map_err(|e| anyhow::anyhow!("{e}"))
@@ -215,10 +218,21 @@ where
     E: From<diesel::result::Error>,
 {
     type Manager = <AnyConnection as Connection>::TransactionManager;
-    match conn {
-        AnyConnection::Sqlite(c) => AnsiTransactionManager::begin_transaction_sql(c, "BEGIN IMMEDIATE")?,
-        AnyConnection::Postgres(_) => Manager::begin_transaction(conn)?,
-    }
+    // SQLite has one writer at a time. Writers of this process queue here, each woken the
+    // moment the one before commits; left to SQLite's busy handler they would sleep in steps of
+    // 1 to 100 ms with the lock free meanwhile (half the reply rate, BENCHMARKS.md). Another
+    // process (the CLI, a second server) still waits under the busy timeout.
+    let _writer = match conn {
+        AnyConnection::Sqlite(c) => {
+            let turn = SQLITE_WRITER.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+            AnsiTransactionManager::begin_transaction_sql(c, "BEGIN IMMEDIATE")?;
+            Some(turn)
+        }
+        AnyConnection::Postgres(_) => {
+            Manager::begin_transaction(conn)?;
+            None
+        }
+    };
     match f(conn) {
         Ok(value) => {
             Manager::commit_transaction(conn)?;
@@ -232,6 +246,9 @@ where
         }
     }
 }
+
+/// The turn to write to SQLite, in this process (see [`bookkeeping`]).
+static SQLITE_WRITER: std::sync::Mutex<()> = std::sync::Mutex::new(());
 
 /// How many times this process has seen the data change (see `web::page_cache`).
 static CHANGES: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);

@@ -319,6 +319,13 @@ diesel::table! {
 }
 
 diesel::table! {
+    topic_participants (topic_id, user_id) {
+        topic_id -> BigInt,
+        user_id -> BigInt,
+    }
+}
+
+diesel::table! {
     rate_limits (bucket, key) {
         bucket -> Text,
         key -> Text,
@@ -364,4 +371,5 @@ diesel::allow_tables_to_appear_in_same_query!(
     verifications,
     clinician_groups,
     rate_limits,
+    topic_participants,
 );

@@ -301,11 +301,12 @@ pub fn email(conn: &mut AnyConnection, user_id: i64, notice: &Notice) -> QueryRe
 }
 
 /// Tells the people who follow along that a post went live: for a new topic, members who
-/// watch all of its group; for a reply, everyone who took part in the topic and the group's
+/// watch all of its group; for a reply, everyone who took part in the topic
+/// (`topic_participants`, which this adds the author to) and the group's
 /// all-topics watchers — never its author, never someone who silenced the group, never
 /// someone who can no longer read it. In-app always; by email if they want email.
 pub fn post_went_live(conn: &mut AnyConnection, post_id: i64) -> QueryResult<()> {
-    use crate::db::schema::{group_watches, groups, posts, topics};
+    use crate::db::schema::{group_watches, groups, posts, topic_participants, topics};
     // Announced once: an approval after an undo, or a held edit approved again, is not news.
     let first = diesel::update(posts::table.find(post_id).filter(posts::announced_at.is_null()))
         .set(posts::announced_at.eq(crate::db::now()))
@@ -313,12 +314,13 @@ pub fn post_went_live(conn: &mut AnyConnection, post_id: i64) -> QueryResult<()>
     if first == 0 {
         return Ok(());
     }
-    let (topic_id, author_id, is_opening, body, group_id, group_name, title, topic_status, asker, urgent): (
+    let (topic_id, author_id, is_opening, body, group_id, group_name, visibility, title, topic_status, asker, urgent): (
         i64,
         i64,
         bool,
         String,
         i64,
+        String,
         String,
         String,
         String,
@@ -334,12 +336,20 @@ pub fn post_went_live(conn: &mut AnyConnection, post_id: i64) -> QueryResult<()>
             posts::body_md,
             groups::id,
             groups::name,
+            groups::visibility,
             topics::title,
             topics::status,
             topics::author_id,
             posts::urgent,
         ))
         .first(conn)?;
+    // The author takes part from now on (once, however many posts they write).
+    let known = topic_participants::table.find((topic_id, author_id)).count().get_result::<i64>(conn)? > 0;
+    if !known {
+        diesel::insert_into(topic_participants::table)
+            .values((topic_participants::topic_id.eq(topic_id), topic_participants::user_id.eq(author_id)))
+            .execute(conn)?;
+    }
     // Someone's crisis is never copied into other people's inboxes, excerpts or not.
     let body = if urgent { String::new() } else { body };
     // A reply in a topic that is itself still held (its author may reply to it) tells nobody:
@@ -354,11 +364,9 @@ pub fn post_went_live(conn: &mut AnyConnection, post_id: i64) -> QueryResult<()>
     let level = |user: i64| watches.iter().find(|(u, _)| *u == user).map(|(_, l)| l.as_str()).unwrap_or("mine");
     let mut people: Vec<i64> = watches.iter().filter(|(_, l)| l == "all").map(|(u, _)| *u).collect();
     if !is_opening {
-        let participants: Vec<i64> = posts::table
-            .filter(posts::topic_id.eq(topic_id))
-            .filter(posts::status.eq("live"))
-            .select(posts::author_id)
-            .distinct()
+        let participants: Vec<i64> = topic_participants::table
+            .filter(topic_participants::topic_id.eq(topic_id))
+            .select(topic_participants::user_id)
             .load(conn)?;
         people.extend(participants);
     }
@@ -381,7 +389,8 @@ pub fn post_went_live(conn: &mut AnyConnection, post_id: i64) -> QueryResult<()>
         email(conn, asker, &Notice::ProfessionalAnswered { post_id, profession })?;
     }
     for user in people {
-        if super::scheduled::readable_groups(conn, user, &[group_id])?.is_empty() {
+        // Only a private group's readers change with who they are.
+        if visibility == "private" && super::scheduled::readable_groups(conn, user, &[group_id])?.is_empty() {
             continue;
         }
         let (message, notice) = if is_opening {

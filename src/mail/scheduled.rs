@@ -46,7 +46,7 @@ fn waiting(conn: &mut AnyConnection, scope: Option<&[i64]>, before: NaiveDateTim
     let (all, urgent) = crate::moderation::queue::waiting(conn, scope, scope.is_none())?;
     let mut old = posts::table
         .inner_join(topics::table)
-        .filter(posts::status.eq("pending"))
+        .filter(crate::posting::held())
         .filter(posts::created_at.lt(before))
         .count()
         .into_boxed();
@@ -72,7 +72,7 @@ fn queue_alerts(conn: &mut AnyConnection, now: NaiveDateTime) -> QueryResult<usi
     let before = now - Duration::minutes(minutes);
     // Cheap when nothing waits too long, which is the usual case.
     let oldest: Option<NaiveDateTime> =
-        posts::table.filter(posts::status.eq("pending")).select(diesel::dsl::min(posts::created_at)).first(conn)?;
+        posts::table.filter(crate::posting::held()).select(diesel::dsl::min(posts::created_at)).first(conn)?;
     let any_waiting = oldest.is_some();
     let any_old = oldest.is_some_and(|at| at < before);
     if !any_waiting {

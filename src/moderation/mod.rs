@@ -182,7 +182,8 @@ pub struct Context {
     pub rules: Vec<rules::Rule>,
     /// Posts and edits by the author in the last [`FLOOD_WINDOW_MINUTES`].
     pub recent_posts: i64,
-    /// The author posted exactly this text in the last day.
+    /// The author posted exactly this text in the last day, as one of their latest
+    /// [`DUPLICATE_LOOKBACK`] posts.
     pub duplicate: bool,
     /// The helplines admins keep (offered to authors of urgent posts).
     pub helplines: Vec<helplines::Helpline>,
@@ -192,6 +193,8 @@ pub struct Context {
 pub const FLOOD_WINDOW_MINUTES: i64 = 10;
 pub const FLOOD_LIMIT_NEWCOMER: i64 = 3;
 pub const FLOOD_LIMIT: i64 = 10;
+/// How many of the author's latest posts a new one is compared with.
+pub const DUPLICATE_LOOKBACK: i64 = 20;
 
 /// Screens a draft by `author` for `group`; build `context` with [`context_for`].
 pub fn screen(draft: Draft<'_>, author: Author<'_>, group: &Group, context: &Context) -> Decision {
@@ -384,24 +387,34 @@ pub fn context_for(
     use crate::db::schema::posts;
     use diesel::prelude::*;
     let now = crate::db::now();
-    // Served by the posts_author index (author_id, created_at, id). An edit is not a new post:
-    // a newcomer who just posted three times can still take their phone number out of one.
-    let recent_posts: i64 = match editing {
+    // Served by the posts_author index (author_id, created_at, id), and bounded: flood control
+    // only needs to know whether the limit is reached, and the duplicate check looks at the
+    // author's latest posts, so neither reads more rows for someone who posts a lot. An edit is
+    // not a new post: a newcomer who just posted three times can still take their phone
+    // number out of one.
+    let recent_posts = match editing {
         Some(_) => 0,
         None => posts::table
             .filter(posts::author_id.eq(author_id))
             .filter(posts::created_at.gt(now - chrono::Duration::minutes(FLOOD_WINDOW_MINUTES)))
-            .count()
-            .get_result(conn)?,
+            .select(posts::id)
+            .limit(FLOOD_LIMIT.max(FLOOD_LIMIT_NEWCOMER))
+            .load::<i64>(conn)?
+            .len() as i64,
     };
-    let duplicate: bool = diesel::select(diesel::dsl::exists(
-        posts::table
-            .filter(posts::author_id.eq(author_id))
-            .filter(posts::created_at.gt(now - chrono::Duration::days(1)))
-            .filter(posts::id.ne(editing.unwrap_or(0)))
-            .filter(posts::body_md.eq(body)),
-    ))
-    .get_result(conn)?;
+    let latest = posts::table
+        .filter(posts::author_id.eq(author_id))
+        .filter(posts::created_at.gt(now - chrono::Duration::days(1)))
+        .filter(posts::id.ne(editing.unwrap_or(0)))
+        .order((posts::created_at.desc(), posts::id.desc()))
+        .select(posts::id)
+        .limit(DUPLICATE_LOOKBACK)
+        .load::<i64>(conn)?;
+    let duplicate: bool = !latest.is_empty()
+        && diesel::select(diesel::dsl::exists(
+            posts::table.filter(posts::id.eq_any(latest)).filter(posts::body_md.eq(body)),
+        ))
+        .get_result(conn)?;
     let helplines = helplines::all(conn)?;
     let allow = allow_for(conn, text, &helplines)?;
     Ok(Context { allow, rules: rules::enabled(conn)?, recent_posts, duplicate, helplines })

@@ -122,7 +122,7 @@ pub fn queue(
         .inner_join(users::table.on(users::id.eq(posts::author_id)))
         .left_join(verifications::table.on(badge))
         .left_join(professions::table.on(professions::id.eq(verifications::profession_id)))
-        .filter(posts::status.eq("pending"))
+        .filter(crate::posting::held())
         .order((posts::urgent.desc(), posts::created_at.asc(), posts::id.asc()))
         .select((
             posts::id,
@@ -167,7 +167,7 @@ pub fn waiting(conn: &mut AnyConnection, scope: Option<&[i64]>, is_admin: bool) 
     // Answered from the `posts_waiting` index alone; the topics are joined only to scope a
     // group moderator's count (an admin's is every group's).
     let held = posts::table
-        .filter(posts::status.eq("pending"))
+        .filter(crate::posting::held())
         .filter(posts::escalated.eq(false).or(is_admin.into_sql::<diesel::sql_types::Bool>()));
     let counts: Vec<(bool, i64)> = match scope {
         None => held.group_by(posts::urgent).select((posts::urgent, diesel::dsl::count_star())).load(conn)?,
