@@ -2,7 +2,7 @@
 //! capitals) or links to sites not on an allowlist; each with an action (block, hold, flag,
 //! censor), the ground rule it enforces, a message for the author, and the groups it covers.
 
-use std::sync::LazyLock;
+use std::sync::{Arc, LazyLock};
 
 use diesel::prelude::*;
 use regex::{Regex, RegexBuilder};
@@ -96,18 +96,20 @@ pub fn compile(kind: &str, pattern: &str) -> Result<Regex, String> {
 /// Compiled rules, by kind and pattern. `screen` checks every post's title and body twice
 /// (before and after censoring); compiling each rule once per process, not per check, keeps
 /// that off the hot path. Patterns come only from admins, so the map stays small.
-static COMPILED: LazyLock<std::sync::Mutex<std::collections::HashMap<(String, String), Regex>>> =
+/// Shared, not cloned: a cloned `Regex` starts with an empty search cache and rebuilds its
+/// lazy DFA on every check (an eighth of a reply's CPU, BENCHMARKS.md).
+static COMPILED: LazyLock<std::sync::Mutex<std::collections::HashMap<(String, String), Arc<Regex>>>> =
     LazyLock::new(Default::default);
 
-fn compiled(kind: &str, pattern: &str) -> Option<Regex> {
+fn compiled(kind: &str, pattern: &str) -> Option<Arc<Regex>> {
     let key = (kind.to_owned(), pattern.to_owned());
     let mut cache = COMPILED.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
     if let Some(re) = cache.get(&key) {
         return Some(re.clone());
     }
     // Patterns are checked when saved; one that no longer compiles is skipped.
-    let re = compile(kind, pattern).ok()?;
-    cache.insert(key, re.clone());
+    let re = Arc::new(compile(kind, pattern).ok()?);
+    cache.insert(key, Arc::clone(&re));
     Some(re)
 }
 
