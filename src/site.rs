@@ -226,6 +226,25 @@ pub struct Notification {
     pub read_at: Option<chrono::NaiveDateTime>,
 }
 
+/// The member opened a topic: an unread notice of replies there is read, so the next reply
+/// is news again (and emailed again; see `mail::notices::post_went_live`).
+pub fn topic_seen(conn: &mut AnyConnection, user_id: i64, topic_id: i64) -> QueryResult<()> {
+    let unread: Option<i64> = notifications::table
+        .filter(notifications::topic_id.eq(topic_id))
+        .filter(notifications::user_id.eq(user_id))
+        .filter(notifications::read_at.is_null())
+        .select(notifications::id)
+        .first(conn)
+        .optional()?;
+    if let Some(id) = unread {
+        // Bookkeeping: no page anyone else sees changes.
+        db::bookkeeping(conn, |conn| {
+            diesel::update(notifications::table.find(id)).set(notifications::read_at.eq(db::now())).execute(conn)
+        })?;
+    }
+    Ok(())
+}
+
 /// The member's latest notifications (newest first); marks them read.
 pub fn notifications_seen(conn: &mut AnyConnection, user_id: i64) -> QueryResult<Vec<Notification>> {
     let list = notifications::table

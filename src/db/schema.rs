@@ -189,6 +189,7 @@ diesel::table! {
         message -> Text,
         created_at -> Timestamp,
         read_at -> Nullable<Timestamp>,
+        topic_id -> Nullable<BigInt>,
     }
 }
 

@@ -225,10 +225,9 @@ struct Html<'a> {
 }
 
 /// The unsubscribe token for a member: their id and a signature only this site can make.
-pub fn unsubscribe_token(conn: &mut AnyConnection, user_id: i64) -> QueryResult<String> {
-    let key = crate::site::secret(conn, "unsubscribe_key")?;
+fn sign_unsubscribe(key: &str, user_id: i64) -> String {
     let signature = crate::secrets::sign(key.as_bytes(), &format!("unsubscribe:{user_id}"));
-    Ok(format!("{user_id}.{signature}"))
+    format!("{user_id}.{signature}")
 }
 
 /// The member a token names, if its signature is right.
@@ -239,9 +238,35 @@ pub fn unsubscribe_user(conn: &mut AnyConnection, token: &str) -> QueryResult<Op
     Ok(crate::secrets::verify(key.as_bytes(), &format!("unsubscribe:{user_id}"), signature).then_some(user_id))
 }
 
+/// What every email's links are built from: the site's address and the unsubscribe key.
+pub struct Letterhead {
+    base: String,
+    unsubscribe_key: String,
+}
+
+impl Letterhead {
+    pub fn load(conn: &mut AnyConnection) -> QueryResult<Self> {
+        Ok(Letterhead {
+            base: crate::site::base_url(conn)?,
+            unsubscribe_key: crate::site::secret(conn, "unsubscribe_key")?,
+        })
+    }
+}
+
 /// Queues `notice` for `user_id` if they want email (confirmed address, not switched off, not
 /// banned). Returns whether an email was queued.
 pub fn email(conn: &mut AnyConnection, user_id: i64, notice: &Notice) -> QueryResult<bool> {
+    let letterhead = Letterhead::load(conn)?;
+    email_with(conn, &letterhead, user_id, notice)
+}
+
+/// [`email`], for a caller that writes to many people and loads the letterhead once.
+pub fn email_with(
+    conn: &mut AnyConnection,
+    letterhead: &Letterhead,
+    user_id: i64,
+    notice: &Notice,
+) -> QueryResult<bool> {
     let (address, display_name, verified, off, banned, excerpts): (
         String,
         String,
@@ -263,11 +288,11 @@ pub fn email(conn: &mut AnyConnection, user_id: i64, notice: &Notice) -> QueryRe
     if verified.is_none() || off || banned {
         return Ok(false);
     }
-    let base = crate::site::base_url(conn)?;
-    let email = notice.email(excerpts, &base);
+    let base = &letterhead.base;
+    let email = notice.email(excerpts, base);
     let link = format!("{base}{}", email.link);
     let settings_link = format!("{base}/me/notifications");
-    let unsubscribe_link = format!("{base}/unsubscribe/{}", unsubscribe_token(conn, user_id)?);
+    let unsubscribe_link = format!("{base}/unsubscribe/{}", sign_unsubscribe(&letterhead.unsubscribe_key, user_id));
     let text = Text {
         display_name: &display_name,
         paragraphs: &email.paragraphs,
@@ -304,9 +329,11 @@ pub fn email(conn: &mut AnyConnection, user_id: i64, notice: &Notice) -> QueryRe
 /// watch all of its group; for a reply, everyone who took part in the topic
 /// (`topic_participants`, which this adds the author to) and the group's
 /// all-topics watchers — never its author, never someone who silenced the group, never
-/// someone who can no longer read it. In-app always; by email if they want email.
+/// someone who can no longer read it. In-app always; by email if they want email. Replies
+/// in a topic a member has not looked at since their last notice of it update that notice
+/// and send no email, until they open the topic or their notifications.
 pub fn post_went_live(conn: &mut AnyConnection, post_id: i64) -> QueryResult<()> {
-    use crate::db::schema::{group_watches, groups, posts, topic_participants, topics};
+    use crate::db::schema::{group_watches, groups, notifications, posts, topic_participants, topics};
     // Announced once: an approval after an undo, or a held edit approved again, is not news.
     let first = diesel::update(posts::table.find(post_id).filter(posts::announced_at.is_null()))
         .set(posts::announced_at.eq(crate::db::now()))
@@ -388,9 +415,31 @@ pub fn post_went_live(conn: &mut AnyConnection, post_id: i64) -> QueryResult<()>
         )?;
         email(conn, asker, &Notice::ProfessionalAnswered { post_id, profession })?;
     }
+    // Someone who has not looked since their last notice of a reply here is not told again:
+    // that notice now points at the newest reply, and no second email goes out.
+    let unread: Vec<(i64, i64)> = if is_opening {
+        Vec::new()
+    } else {
+        notifications::table
+            .filter(notifications::topic_id.eq(topic_id))
+            .filter(notifications::read_at.is_null())
+            .select((notifications::user_id, notifications::id))
+            .load(conn)?
+    };
+    let letterhead = Letterhead::load(conn)?;
     for user in people {
         // Only a private group's readers change with who they are.
         if visibility == "private" && super::scheduled::readable_groups(conn, user, &[group_id])?.is_empty() {
+            continue;
+        }
+        if let Some(&(_, notice_id)) = unread.iter().find(|(u, _)| *u == user) {
+            diesel::update(notifications::table.find(notice_id))
+                .set((
+                    notifications::post_id.eq(post_id),
+                    notifications::message.eq(format!("New replies in “{title}”.")),
+                    notifications::created_at.eq(crate::db::now()),
+                ))
+                .execute(conn)?;
             continue;
         }
         let (message, notice) = if is_opening {
@@ -401,8 +450,16 @@ pub fn post_went_live(conn: &mut AnyConnection, post_id: i64) -> QueryResult<()>
         } else {
             (format!("A new reply in “{title}”."), Notice::Reply { post_id, excerpt: body.clone() })
         };
-        crate::moderation::actions::notify(conn, user, post_id, &message)?;
-        email(conn, user, &notice)?;
+        diesel::insert_into(notifications::table)
+            .values((
+                notifications::user_id.eq(user),
+                notifications::post_id.eq(post_id),
+                notifications::topic_id.eq((!is_opening).then_some(topic_id)),
+                notifications::message.eq(&message),
+                notifications::created_at.eq(crate::db::now()),
+            ))
+            .execute(conn)?;
+        email_with(conn, &letterhead, user, &notice)?;
     }
     Ok(())
 }

@@ -402,19 +402,25 @@ pub fn context_for(
             .load::<i64>(conn)?
             .len() as i64,
     };
-    let latest = posts::table
-        .filter(posts::author_id.eq(author_id))
-        .filter(posts::created_at.gt(now - chrono::Duration::days(1)))
-        .filter(posts::id.ne(editing.unwrap_or(0)))
+    // The duplicate check starts at the oldest of the author's latest posts of the day (two
+    // queries of fixed shape, both prepared once).
+    let day_ago = now - chrono::Duration::days(1);
+    let mine_today = posts::table.filter(posts::author_id.eq(author_id)).filter(posts::created_at.gt(day_ago));
+    let since: Option<chrono::NaiveDateTime> = mine_today
         .order((posts::created_at.desc(), posts::id.desc()))
-        .select(posts::id)
-        .limit(DUPLICATE_LOOKBACK)
-        .load::<i64>(conn)?;
-    let duplicate: bool = !latest.is_empty()
-        && diesel::select(diesel::dsl::exists(
-            posts::table.filter(posts::id.eq_any(latest)).filter(posts::body_md.eq(body)),
-        ))
-        .get_result(conn)?;
+        .select(posts::created_at)
+        .offset(DUPLICATE_LOOKBACK - 1)
+        .first(conn)
+        .optional()?;
+    // One lower bound on the time, so the index range starts there.
+    let duplicate: bool = diesel::select(diesel::dsl::exists(
+        posts::table
+            .filter(posts::author_id.eq(author_id))
+            .filter(posts::created_at.ge(since.unwrap_or(day_ago)))
+            .filter(posts::id.ne(editing.unwrap_or(0)))
+            .filter(posts::body_md.eq(body)),
+    ))
+    .get_result(conn)?;
     let helplines = helplines::all(conn)?;
     let allow = allow_for(conn, text, &helplines)?;
     Ok(Context { allow, rules: rules::enabled(conn)?, recent_posts, duplicate, helplines })

@@ -555,21 +555,18 @@ impl Badge {
     }
 }
 
-/// The badges held now by any of `user_ids`, in one query.
-pub fn badges_for(conn: &mut AnyConnection, user_ids: &[i64]) -> QueryResult<HashMap<i64, Badge>> {
-    if user_ids.is_empty() {
-        return Ok(HashMap::new());
-    }
-    let mut ids = user_ids.to_vec();
-    ids.sort_unstable();
-    ids.dedup();
-    let rows: Vec<Badge> = verifications::table
+/// Badges held now: approved, not expired, their holder not banned. The caller narrows it to
+/// the members it wants.
+#[diesel::dsl::auto_type(no_type_alias)]
+fn badges_held(now: NaiveDateTime) -> _ {
+    let holder: diesel::dsl::Eq<users::id, verifications::user_id> = users::id.eq(verifications::user_id);
+    let approved: &'static str = APPROVED;
+    verifications::table
         .inner_join(professions::table)
-        .inner_join(users::table.on(users::id.eq(verifications::user_id)))
-        .filter(verifications::user_id.eq_any(ids))
+        .inner_join(users::table.on(holder))
         .filter(users::banned.eq(false))
-        .filter(verifications::status.eq(APPROVED))
-        .filter(verifications::expires_at.gt(db::now()))
+        .filter(verifications::status.eq(approved))
+        .filter(verifications::expires_at.gt(now))
         .select((
             verifications::id,
             verifications::user_id,
@@ -579,12 +576,24 @@ pub fn badges_for(conn: &mut AnyConnection, user_ids: &[i64]) -> QueryResult<Has
             verifications::decided_at,
             verifications::expires_at,
         ))
-        .load(conn)?;
+}
+
+/// The badges held now by any of `user_ids`, in one query.
+pub fn badges_for(conn: &mut AnyConnection, user_ids: &[i64]) -> QueryResult<HashMap<i64, Badge>> {
+    if user_ids.is_empty() {
+        return Ok(HashMap::new());
+    }
+    let mut ids = user_ids.to_vec();
+    ids.sort_unstable();
+    ids.dedup();
+    let rows: Vec<Badge> = badges_held(db::now()).filter(verifications::user_id.eq_any(ids)).load(conn)?;
     Ok(rows.into_iter().map(|b| (b.user_id, b)).collect())
 }
 
+/// One member's badge, if they hold one now. Asked on every signed-in request: a query of fixed
+/// shape, so the prepared statement is kept (a list of ids is prepared afresh each time).
 pub fn badge_of(conn: &mut AnyConnection, user_id: i64) -> QueryResult<Option<Badge>> {
-    Ok(badges_for(conn, &[user_id])?.remove(&user_id))
+    badges_held(db::now()).filter(verifications::user_id.eq(user_id)).first(conn).optional()
 }
 
 /// Reminds clinicians whose badge expires within [`REMINDER_BEFORE`], once per badge. Run by

@@ -196,6 +196,9 @@ pub async fn topic_page(
             _ => String::new(),
         };
         let content = load_content(conn, &c, &topic, &group, page)?;
+        if let Some(user_id) = c.viewer.user_id() {
+            crate::site::topic_seen(conn, user_id, topic_id)?;
+        }
         Ok((topic, group, content, draft))
     })
     .await?;

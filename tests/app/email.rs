@@ -96,6 +96,8 @@ fn each_notice_reaches_a_real_smtp_server_with_its_headers_and_working_links() {
     let reply = smtp.wait_for(&member_email, "new reply");
     assert!(!reply.text().contains("curly"), "{}", reply.text());
     member.post("/me/notifications", &[("excerpts", "yes"), ("digest", "none")]);
+    // (Until she has looked, further replies there are gathered into the first notice.)
+    member.get(&format!("/t/{topic}"));
     friend.reply(topic, "And thicker than before.");
     smtp.wait_for(&member_email, "thicker than before");
 
@@ -106,7 +108,7 @@ fn each_notice_reaches_a_real_smtp_server_with_its_headers_and_working_links() {
     done.assert_contains("no more email");
     let before = smtp.messages().len();
     friend.reply(topic, "Third reply, nobody emailed.");
-    member.get("/me/posts").assert_contains("A new reply in “Hair regrowth”");
+    member.get("/me/posts").assert_contains("New replies in “Hair regrowth”");
     // ...but what the member asks for themselves still comes.
     app.client().post("/password-reset", &[("email", &member_email)]);
     smtp.wait_for(&member_email, "/password-reset/");
@@ -279,4 +281,36 @@ fn moderators_hear_when_the_queue_waits_and_members_get_their_digest() {
     assert!(digest.contains(&format!("A new topic: {}/t/", app.base)), "{digest}");
     assert!(!digest.contains("Moving on"), "a group's name can be a diagnosis: not without excerpts: {digest}");
     assert!(!digest.contains("walk on Sunday"), "no words without excerpts: {digest}");
+}
+
+#[test]
+fn a_busy_topic_emails_each_participant_once_until_they_look() {
+    let app = spawn_app();
+    let (member, member_email) = app.member("Quiet Quinn");
+    let (friend, _) = app.member("Chatty Cath");
+    let (other, _) = app.member("Chatty Chris");
+    let topic = member.start_topic("moving-on", "Cold caps", "Did anyone try one?");
+    let reply_emails = || -> i64 {
+        outbox::table
+            .filter(outbox::to_addr.eq(&member_email))
+            .filter(outbox::subject.like("%reply%"))
+            .count()
+            .get_result(&mut crate::helpers::pool(&app).get().unwrap())
+            .unwrap()
+    };
+    friend.reply(topic, "Yes, it kept about half of my hair.");
+    assert_eq!(reply_emails(), 1);
+    other.reply(topic, "It was cold but worth it.");
+    friend.reply(topic, "Take painkillers first.");
+    assert_eq!(reply_emails(), 1, "one email while the first notice is unread");
+    let posts = member.get("/me/posts");
+    posts.assert_contains("New replies in “Cold caps”");
+    assert!(!posts.body.contains("A new reply in “Cold caps”"), "one notice, updated, not three");
+    // Having looked, the next reply is news again; opening the topic counts as looking.
+    member.get(&format!("/t/{topic}"));
+    other.reply(topic, "Good luck!");
+    assert_eq!(reply_emails(), 2);
+    member.get(&format!("/t/{topic}"));
+    friend.reply(topic, "Let us know how it goes.");
+    assert_eq!(reply_emails(), 3);
 }
