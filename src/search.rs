@@ -72,9 +72,15 @@ impl Query {
     }
 
     /// FTS5 syntax: every term quoted (a phrase's words in one pair of quotes), all required.
+    /// Lone stop words ("after", "my") are left out when other words remain, as PostgreSQL's
+    /// English configuration leaves them out: nearly every post has them, so they narrow
+    /// nothing, and merging their long lists doubled the time of "tired after chemo".
     fn fts5(&self) -> String {
+        let telling = |t: &&Term| !matches!(t, Term::Word(w) if is_stop_word(w));
+        let all_stop_words = !self.terms.iter().any(|t| telling(&t));
         self.terms
             .iter()
+            .filter(|t| all_stop_words || telling(t))
             .map(|t| match t {
                 Term::Word(w) => format!("\"{w}\""),
                 Term::Phrase(ws) => format!("\"{}\"", ws.join(" ")),
@@ -107,6 +113,138 @@ impl Query {
             .map(|w| stemmer.stem(&w).into_owned())
             .collect()
     }
+}
+
+/// English words too common to narrow a search: pronouns, articles, auxiliaries,
+/// prepositions and conjunctions (about the set PostgreSQL's `english` configuration ignores).
+fn is_stop_word(word: &str) -> bool {
+    const STOP_WORDS: &[&str] = &[
+        "a",
+        "about",
+        "above",
+        "after",
+        "again",
+        "against",
+        "all",
+        "am",
+        "an",
+        "and",
+        "any",
+        "are",
+        "as",
+        "at",
+        "be",
+        "because",
+        "been",
+        "before",
+        "being",
+        "below",
+        "between",
+        "both",
+        "but",
+        "by",
+        "can",
+        "did",
+        "do",
+        "does",
+        "doing",
+        "down",
+        "during",
+        "each",
+        "few",
+        "for",
+        "from",
+        "further",
+        "had",
+        "has",
+        "have",
+        "having",
+        "he",
+        "her",
+        "here",
+        "hers",
+        "herself",
+        "him",
+        "himself",
+        "his",
+        "how",
+        "i",
+        "if",
+        "in",
+        "into",
+        "is",
+        "it",
+        "its",
+        "itself",
+        "just",
+        "me",
+        "more",
+        "most",
+        "my",
+        "myself",
+        "no",
+        "nor",
+        "not",
+        "now",
+        "of",
+        "off",
+        "on",
+        "once",
+        "only",
+        "or",
+        "other",
+        "our",
+        "ours",
+        "ourselves",
+        "out",
+        "over",
+        "own",
+        "same",
+        "she",
+        "should",
+        "so",
+        "some",
+        "such",
+        "than",
+        "that",
+        "the",
+        "their",
+        "theirs",
+        "them",
+        "themselves",
+        "then",
+        "there",
+        "these",
+        "they",
+        "this",
+        "those",
+        "through",
+        "to",
+        "too",
+        "under",
+        "until",
+        "up",
+        "very",
+        "was",
+        "we",
+        "were",
+        "what",
+        "when",
+        "where",
+        "which",
+        "while",
+        "who",
+        "whom",
+        "why",
+        "will",
+        "with",
+        "you",
+        "your",
+        "yours",
+        "yourself",
+        "yourselves",
+    ];
+    STOP_WORDS.binary_search(&word).is_ok()
 }
 
 /// One result, with a snippet of its text around the first word that matched.
@@ -335,6 +473,11 @@ mod tests {
         assert_eq!(q.fts5(), r#""scans" AND "recall appointment" AND "near" AND "x" AND "drop""#);
         assert_eq!(q.websearch(), r#"scans "recall appointment" near x drop"#);
         assert!(Query::parse("  \"\" !!! ").is_empty());
+        // Stop words narrow nothing, unless they are all there is or part of a phrase.
+        assert!(["a", "after", "my", "yourselves"].iter().all(|w| is_stop_word(w)) && !is_stop_word("chemo"));
+        assert_eq!(Query::parse("tired after chemo").fts5(), r#""tired" AND "chemo""#);
+        assert_eq!(Query::parse("after the").fts5(), r#""after" AND "the""#);
+        assert_eq!(Query::parse(r#""tired after" chemo"#).fts5(), r#""tired after" AND "chemo""#);
         assert_eq!(Query::parse("\"unclosed phrase here").terms.len(), 1);
     }
 
