@@ -98,8 +98,10 @@ pub fn compile(kind: &str, pattern: &str) -> Result<Regex, String> {
 /// that off the hot path. Patterns come only from admins, so the map stays small.
 /// Shared, not cloned: a cloned `Regex` starts with an empty search cache and rebuilds its
 /// lazy DFA on every check (an eighth of a reply's CPU, BENCHMARKS.md).
-static COMPILED: LazyLock<std::sync::Mutex<std::collections::HashMap<(String, String), Arc<Regex>>>> =
-    LazyLock::new(Default::default);
+static COMPILED: LazyLock<std::sync::Mutex<RegexCache>> = LazyLock::new(Default::default);
+
+/// Compiled rule patterns by (kind, pattern).
+type RegexCache = std::collections::HashMap<(String, String), Arc<Regex>>;
 
 fn compiled(kind: &str, pattern: &str) -> Option<Arc<Regex>> {
     let key = (kind.to_owned(), pattern.to_owned());
