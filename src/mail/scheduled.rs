@@ -43,7 +43,7 @@ fn moderators(conn: &mut AnyConnection) -> QueryResult<Vec<(i64, bool, Vec<i64>)
 /// moderators' navigation counts them — and how many arrived before `before`. Escalated posts
 /// are the admins' alone.
 fn waiting(conn: &mut AnyConnection, scope: Option<&[i64]>, before: NaiveDateTime) -> QueryResult<(i64, i64, i64)> {
-    let (all, urgent) = crate::moderation::queue::waiting(conn, scope, scope.is_none())?;
+    let (all, urgent) = crate::moderation::queue::waiting(conn, scope, scope.is_none(), i64::MAX)?;
     let mut old = posts::table
         .inner_join(topics::table)
         .filter(crate::posting::held())

@@ -160,24 +160,37 @@ pub fn queue(
     query.load(conn)
 }
 
+/// The navigation counts held posts up to this many ("100+ waiting"): its cost stays the same
+/// however long the queue grows (a million-post forum's seed holds ten thousand).
+pub const NAV_COUNT_CAP: i64 = 100;
+
 /// How many held posts wait in the given groups (`None`: all), and how many of them are
-/// urgent, for the moderators' navigation — live urgent posts in the reports lane included, as
-/// both. One grouped count on the `posts_waiting` index and one on the open flags.
-pub fn waiting(conn: &mut AnyConnection, scope: Option<&[i64]>, is_admin: bool) -> QueryResult<(i64, i64)> {
-    // Answered from the `posts_waiting` index alone; the topics are joined only to scope a
-    // group moderator's count (an admin's is every group's).
-    let held = posts::table
-        .filter(crate::posting::held())
-        .filter(posts::escalated.eq(false).or(is_admin.into_sql::<diesel::sql_types::Bool>()));
-    let counts: Vec<(bool, i64)> = match scope {
-        None => held.group_by(posts::urgent).select((posts::urgent, diesel::dsl::count_star())).load(conn)?,
-        Some(ids) => held
+/// urgent, counted up to `cap` (urgent ones first) — live urgent posts in the reports lane
+/// included, as both. Read from the `posts_waiting` or `posts_queue` index, plus one count on
+/// the open flags.
+pub fn waiting(conn: &mut AnyConnection, scope: Option<&[i64]>, is_admin: bool, cap: i64) -> QueryResult<(i64, i64)> {
+    // The topics are joined only to scope a group moderator's count (an admin's is every
+    // group's); urgent posts first, so a capped count still has all of them it can hold.
+    let not_escalated = posts::escalated.eq(false).or(is_admin.into_sql::<diesel::sql_types::Bool>());
+    let held: Vec<bool> = match scope {
+        None => posts::table
+            .filter(crate::posting::held())
+            .filter(not_escalated)
+            .order(posts::urgent.desc())
+            .select(posts::urgent)
+            .limit(cap)
+            .load(conn)?,
+        Some(ids) => posts::table
             .inner_join(topics::table)
+            .filter(crate::posting::held())
+            .filter(not_escalated)
             .filter(topics::group_id.eq_any(ids))
-            .group_by(posts::urgent)
-            .select((posts::urgent, diesel::dsl::count_star()))
+            .order(posts::urgent.desc())
+            .select(posts::urgent)
+            .limit(cap)
             .load(conn)?,
     };
+    let urgent_held = held.iter().filter(|urgent| **urgent).count() as i64;
     // Live urgent posts wait too, in the reports lane (served by `flags_open`).
     let mut live = crate::db::schema::flags::table
         .inner_join(posts::table.inner_join(topics::table))
@@ -190,8 +203,7 @@ pub fn waiting(conn: &mut AnyConnection, scope: Option<&[i64]>, is_admin: bool) 
         live = live.filter(topics::group_id.eq_any(ids.to_vec()));
     }
     let live: i64 = live.first(conn)?;
-    let urgent: i64 = counts.iter().filter(|(u, _)| *u).map(|(_, n)| n).sum();
-    Ok((counts.iter().map(|(_, n)| n).sum::<i64>() + live, urgent + live))
+    Ok((held.len() as i64 + live, urgent_held + live))
 }
 
 impl QueueItem {

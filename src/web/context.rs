@@ -51,6 +51,8 @@ pub struct ChromeUser {
     pub clinician: bool,
     /// Held posts waiting for this moderator, and how many are urgent.
     pub waiting: (i64, i64),
+    /// There may be more waiting than counted ("100+").
+    pub waiting_more: bool,
 }
 
 impl Ctx {
@@ -64,6 +66,7 @@ impl Ctx {
                 verified: a.email_verified_at.is_some(),
                 clinician: self.viewer.badge().is_some(),
                 waiting: self.waiting.unwrap_or_default(),
+                waiting_more: self.waiting.is_some_and(|(all, _)| all >= crate::moderation::queue::NAV_COUNT_CAP),
             }),
             site_name: super::SITE_NAME,
             css: super::assets::stylesheet_path(),
@@ -138,6 +141,7 @@ impl FromRequest for Ctx {
                         conn,
                         viewer.moderated_groups().as_deref(),
                         viewer.is_admin(),
+                        crate::moderation::queue::NAV_COUNT_CAP,
                     )?)
                 } else {
                     None

@@ -665,3 +665,38 @@ fn admins_tune_how_many_reports_hide_a_post() {
     let (member, _) = app.member("Plain Paula");
     assert_eq!(member.get("/admin/settings").status, 404);
 }
+
+#[test]
+fn the_navigation_counts_a_long_queue_up_to_a_hundred_with_every_urgent_post() {
+    use forum::db::schema::posts;
+    let app = spawn_app();
+    let (admin, _) = app.admin("Nav Admin");
+    let pool = crate::helpers::pool(&app);
+    let mut conn = pool.get().unwrap();
+    forum::synthetic::seed(&mut conn, 1500, |_, _| {}).unwrap();
+    diesel::update(posts::table).set((posts::status.eq("live"), posts::urgent.eq(false))).execute(&mut conn).unwrap();
+    let replies: Vec<i64> = posts::table
+        .filter(posts::is_opening.eq(false))
+        .order(posts::id.asc())
+        .select(posts::id)
+        .limit(150)
+        .load(&mut conn)
+        .unwrap();
+    assert_eq!(replies.len(), 150);
+    diesel::update(posts::table.filter(posts::id.eq_any(&replies)))
+        .set(posts::status.eq("pending"))
+        .execute(&mut conn)
+        .unwrap();
+    // The two newest held posts are urgent: a capped count still holds both.
+    diesel::update(posts::table.filter(posts::id.eq_any(&replies[148..])))
+        .set(posts::urgent.eq(true))
+        .execute(&mut conn)
+        .unwrap();
+    admin.get("/").assert_contains("(100+ waiting, 2 urgent)");
+    // A short queue is counted exactly.
+    diesel::update(posts::table.filter(posts::id.eq_any(&replies[..100])))
+        .set(posts::status.eq("live"))
+        .execute(&mut conn)
+        .unwrap();
+    admin.get("/").assert_contains("(50 waiting, 2 urgent)");
+}
