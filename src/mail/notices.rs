@@ -370,13 +370,12 @@ pub fn post_went_live(conn: &mut AnyConnection, post_id: i64) -> QueryResult<()>
             posts::urgent,
         ))
         .first(conn)?;
-    // The author takes part from now on (once, however many posts they write).
-    let known = topic_participants::table.find((topic_id, author_id)).count().get_result::<i64>(conn)? > 0;
-    if !known {
-        diesel::insert_into(topic_participants::table)
-            .values((topic_participants::topic_id.eq(topic_id), topic_participants::user_id.eq(author_id)))
-            .execute(conn)?;
-    }
+    // The author takes part from now on: one statement, so two replies of theirs committing at
+    // once on PostgreSQL cannot both try to add them.
+    diesel::sql_query("INSERT INTO topic_participants (topic_id, user_id) VALUES ($1, $2) ON CONFLICT DO NOTHING")
+        .bind::<diesel::sql_types::BigInt, _>(topic_id)
+        .bind::<diesel::sql_types::BigInt, _>(author_id)
+        .execute(conn)?;
     // Someone's crisis is never copied into other people's inboxes, excerpts or not.
     let body = if urgent { String::new() } else { body };
     // A reply in a topic that is itself still held (its author may reply to it) tells nobody:
