@@ -5,9 +5,15 @@
 //   e      edit and approve                       Enter opens the post (it is a link)
 // Single-key shortcuts can get in the way of speech-input users (WCAG 2.1.4), so a button
 // beside them turns them off, and the choice is remembered in this browser.
-"use strict";
+//
+// It is an ES module (modules are strict and deferred). It also starts the NHS.UK frontend's
+// components (header menu, character count, error summary focus); the server replaces the
+// placeholder below with that module's content-hashed path (src/web/assets.rs).
+import { initAll } from "__NHSUK_FRONTEND_JS__";
 
 document.documentElement.classList.add("js");
+document.body.classList.add("nhsuk-frontend-supported");
+initAll();
 
 (function () {
   const STORE = "forum.shortcuts";

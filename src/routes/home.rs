@@ -92,3 +92,16 @@ pub async fn accept_rules(
     db::write(&state.pool, move |conn| Ok(crate::accounts::accept_rules(conn, user_id, version)?)).await?;
     Ok(see_other(&safe_next(form.next.as_deref())))
 }
+
+#[derive(Template)]
+#[template(path = "help.html")]
+struct HelpPage {
+    chrome: Chrome,
+    helplines: Vec<crate::moderation::helplines::Helpline>,
+}
+
+/// `GET /help`: where to get urgent help, then how the forum works.
+pub async fn help(ctx: Ctx, state: web::Data<AppState>) -> Result<HttpResponse, AppError> {
+    let helplines = db::run(&state.pool, |conn| Ok(crate::moderation::helplines::all(conn)?)).await?;
+    html(&HelpPage { chrome: ctx.chrome(), helplines })
+}

@@ -14,6 +14,7 @@ use actix_web::{FromRequest, HttpMessage, HttpRequest, web};
 use crate::error::AppError;
 use crate::policy::{SignedIn, Viewer};
 use crate::web::AppState;
+use crate::web::text_size::TextSize;
 
 /// The CSRF token the security middleware prepared for this request's forms.
 #[derive(Debug, Clone)]
@@ -29,6 +30,9 @@ pub struct Ctx {
     pub rules_version: i32,
     /// For moderators: held posts waiting in their groups, and how many of those are urgent.
     pub waiting: Option<(i64, i64)>,
+    /// The viewer's text size (a cookie) and this page's address, for the header's control.
+    pub text_size: TextSize,
+    pub here: String,
 }
 
 /// The parts of every page that depend on the viewer (header, navigation, form tokens).
@@ -37,8 +41,32 @@ pub struct Chrome {
     pub csrf: String,
     pub user: Option<ChromeUser>,
     pub site_name: &'static str,
+    pub vendor_css: &'static str,
     pub css: &'static str,
     pub script: &'static str,
+    pub text_size: TextSize,
+    /// The page's own address, where the text-size control comes back to.
+    pub here: String,
+}
+
+impl Chrome {
+    /// The chrome of a page shown to nobody in particular (error pages).
+    pub fn anonymous() -> Chrome {
+        Chrome {
+            csrf: String::new(),
+            user: None,
+            site_name: super::SITE_NAME,
+            vendor_css: super::assets::vendor_stylesheet_path(),
+            css: super::assets::stylesheet_path(),
+            script: super::assets::script_path(),
+            text_size: TextSize::Normal,
+            here: "/".into(),
+        }
+    }
+
+    pub fn text_sizes(&self) -> [TextSize; 3] {
+        TextSize::ALL
+    }
 }
 
 #[derive(Debug, Clone)]
@@ -69,8 +97,11 @@ impl Ctx {
                 waiting_more: self.waiting.is_some_and(|(all, _)| all >= crate::moderation::queue::NAV_COUNT_CAP),
             }),
             site_name: super::SITE_NAME,
+            vendor_css: super::assets::vendor_stylesheet_path(),
             css: super::assets::stylesheet_path(),
             script: super::assets::script_path(),
+            text_size: self.text_size,
+            here: self.here.clone(),
         }
     }
 
@@ -118,8 +149,17 @@ impl FromRequest for Ctx {
                 .ok_or_else(|| AppError::Internal(anyhow::anyhow!("application state missing")))?
                 .clone();
             let csrf = req.extensions().get::<CsrfToken>().map(|t| t.0.clone()).unwrap_or_default();
+            let text_size = TextSize::of(req.cookie(crate::web::text_size::COOKIE));
+            let here = req.uri().to_string();
             let Some(token) = req.cookie(state.session_cookie()).map(|c| c.value().to_owned()) else {
-                let ctx = Ctx { viewer: Viewer { signed_in: None }, csrf, rules_version: 0, waiting: None };
+                let ctx = Ctx {
+                    viewer: Viewer { signed_in: None },
+                    csrf,
+                    rules_version: 0,
+                    waiting: None,
+                    text_size,
+                    here,
+                };
                 req.extensions_mut().insert(ctx.clone());
                 return Ok(ctx);
             };
@@ -157,7 +197,7 @@ impl FromRequest for Ctx {
                     if req.method() == actix_web::http::Method::GET { req.uri().to_string() } else { "/".into() };
                 return Err(AppError::Redirect(format!("/rules?next={}", crate::web::urlencode(&back))));
             }
-            let ctx = Ctx { viewer: Viewer { signed_in }, csrf, rules_version, waiting };
+            let ctx = Ctx { viewer: Viewer { signed_in }, csrf, rules_version, waiting, text_size, here };
             req.extensions_mut().insert(ctx.clone());
             Ok(ctx)
         })

@@ -6,6 +6,7 @@ pub mod context;
 pub mod page_cache;
 pub mod pages;
 pub mod security;
+pub mod text_size;
 
 use std::sync::Arc;
 

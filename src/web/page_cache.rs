@@ -97,7 +97,8 @@ pub async fn layer(
     if method != Method::GET || req.cookie(state.session_cookie()).is_some() || !cacheable(req.path()) {
         return Ok(next.call(req).await?.map_into_boxed_body());
     }
-    let key = req.uri().to_string();
+    // The text size changes the page's <html> class, so each size is kept apart.
+    let key = format!("{}{}", crate::web::text_size::TextSize::of(req.cookie(crate::web::text_size::COOKIE)).key(), req.uri());
     let changes = crate::db::changes();
     if let Some(body) = state.pages.get(&key, changes) {
         let page = HttpResponse::Ok().content_type("text/html; charset=utf-8").body(body);

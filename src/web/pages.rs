@@ -54,13 +54,7 @@ pub fn error_page(status: StatusCode, error: &AppError) -> HttpResponse {
         ),
     };
     let page = ErrorPage {
-        chrome: Chrome {
-            csrf: String::new(),
-            user: None,
-            site_name: super::SITE_NAME,
-            css: super::assets::stylesheet_path(),
-            script: super::assets::script_path(),
-        },
+        chrome: Chrome::anonymous(),
         heading,
         message: message.to_owned(),
     };

@@ -1,0 +1,1 @@
+//! Every page type, checked by axe-core.
