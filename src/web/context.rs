@@ -152,14 +152,8 @@ impl FromRequest for Ctx {
             let text_size = TextSize::of(req.cookie(crate::web::text_size::COOKIE));
             let here = req.uri().to_string();
             let Some(token) = req.cookie(state.session_cookie()).map(|c| c.value().to_owned()) else {
-                let ctx = Ctx {
-                    viewer: Viewer { signed_in: None },
-                    csrf,
-                    rules_version: 0,
-                    waiting: None,
-                    text_size,
-                    here,
-                };
+                let ctx =
+                    Ctx { viewer: Viewer { signed_in: None }, csrf, rules_version: 0, waiting: None, text_size, here };
                 req.extensions_mut().insert(ctx.clone());
                 return Ok(ctx);
             };

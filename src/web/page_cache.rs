@@ -98,7 +98,11 @@ pub async fn layer(
         return Ok(next.call(req).await?.map_into_boxed_body());
     }
     // The text size changes the page's <html> class, so each size is kept apart.
-    let key = format!("{}{}", crate::web::text_size::TextSize::of(req.cookie(crate::web::text_size::COOKIE)).key(), req.uri());
+    let key = format!(
+        "{}{}",
+        crate::web::text_size::TextSize::of(req.cookie(crate::web::text_size::COOKIE)).key(),
+        req.uri()
+    );
     let changes = crate::db::changes();
     if let Some(body) = state.pages.get(&key, changes) {
         let page = HttpResponse::Ok().content_type("text/html; charset=utf-8").body(body);

@@ -53,11 +53,7 @@ pub fn error_page(status: StatusCode, error: &AppError) -> HttpResponse {
             "Something went wrong on our side. It has been logged and we will look into it. Please try again.",
         ),
     };
-    let page = ErrorPage {
-        chrome: Chrome::anonymous(),
-        heading,
-        message: message.to_owned(),
-    };
+    let page = ErrorPage { chrome: Chrome::anonymous(), heading, message: message.to_owned() };
     let body = page.render().unwrap_or_else(|_| format!("{heading}. {message}"));
     HttpResponse::build(status).content_type("text/html; charset=utf-8").body(body)
 }

@@ -18,3 +18,4 @@ mod safeguarding;
 mod search;
 mod security;
 mod storage;
+mod weight;

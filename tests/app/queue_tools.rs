@@ -276,7 +276,7 @@ fn keyboard_shortcuts_come_from_a_cached_script_the_policy_allows() {
     member.post("/g/hub/new", &[("title", "Waiting"), ("body", "A held post.")]);
     let (admin, _) = app.admin("Keys Admin");
     let queue = admin.get("/mod/queue");
-    let src = between(&queue.body, "<script src=\"", "\"").expect("the page loads the script");
+    let src = between(&queue.body, "<script type=\"module\" src=\"", "\"").expect("the page loads the script");
     assert!(src.starts_with("/static/forum.") && src.ends_with(".js"), "{src}");
     let script = admin.get(&src);
     assert_eq!(script.status, 200);
@@ -286,6 +286,11 @@ fn keyboard_shortcuts_come_from_a_cached_script_the_policy_allows() {
         assert!(script.body.contains(key), "{key} is handled");
     }
     assert!(queue.header("content-security-policy").unwrap().contains("script-src 'self'"));
+    // It starts the NHS.UK frontend's components from their own hashed, cached module.
+    let vendor = between(&script.body, "import { initAll } from \"", "\"").expect("the NHS.UK frontend is imported");
+    let vendor = admin.get(&vendor);
+    assert_eq!(vendor.status, 200);
+    assert!(vendor.body.contains("initAll") && vendor.header("cache-control").unwrap().contains("immutable"));
     // Shortcuts can be turned off (WCAG 2.1.4), and the list says which keys do what.
     queue.assert_contains("data-shortcuts-toggle");
 }

@@ -19,7 +19,7 @@ fn the_whole_journey_works_without_javascript() {
 }
 
 /// A verified mammographer, approved by `admin` (set up over HTTP: it is not what is tested here).
-fn clinician(app: &TestApp, admin: &Client, name: &str) -> String {
+pub(crate) fn clinician(app: &TestApp, admin: &Client, name: &str) -> String {
     let (client, email) = app.member(name);
     let form = client.get("/pro/apply");
     let end = form.body.find(">Diagnostic radiographer / mammographer").expect("the profession is offered");
@@ -36,7 +36,8 @@ fn clinician(app: &TestApp, admin: &Client, name: &str) -> String {
         ],
     );
     assert_eq!(sent.status, 303, "{}", sent.body);
-    let id = id_in_link_before(&admin.get("/admin/verifications").body, "/admin/verifications/", &format!(">{name}</a>"));
+    let id =
+        id_in_link_before(&admin.get("/admin/verifications").body, "/admin/verifications/", &format!(">{name}</a>"));
     let done = admin.post(&format!("/admin/verifications/{id}"), &[("action", "approve"), ("text", "On the register")]);
     assert_eq!(done.status, 303, "{}", done.body);
     email
@@ -92,7 +93,8 @@ fn journey(test: &str, javascript: bool) {
     browser.click_to_load("a[href='/g/hub/new']");
     findings.extend(inspect(&mut browser, "compose"));
     browser.fill("#title", "Is this the number on my recall letter?");
-    browser.fill("#body", "My NHS number is 943 476 5919, is that the one on the letter? I am nervous about the recall.");
+    browser
+        .fill("#body", "My NHS number is 943 476 5919, is that the one on the letter? I am nervous about the recall.");
     browser.click_to_load("button[name=preview]");
     let preview = browser.page_text();
     assert!(preview.contains("This looks like an NHS number"), "no privacy warning in the preview:\n{preview}");

@@ -53,8 +53,10 @@ fn sign_in(browser: &Browser, app: &TestApp, email: &str, password: &str) {
     assert!(!browser.url().ends_with("/login"), "sign-in as {email} failed:\n{}", browser.page_text());
 }
 
-/// Checks the page with axe-core (when the page's JavaScript is on: axe is a script) and
-/// photographs it; returns the violations found, each prefixed with the page.
+/// Checks the page with axe-core and photographs it; returns the violations found, each
+/// prefixed with the page. axe needs the page's JavaScript (its checks are asynchronous), so
+/// with JavaScript off the page is only photographed: its markup is the same, and the
+/// `pages` test checks every page type with axe.
 fn inspect(browser: &mut Browser, label: &str) -> Vec<String> {
     browser.screenshot(label);
     if !browser.javascript {

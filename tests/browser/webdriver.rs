@@ -91,11 +91,10 @@ impl Browser {
                 "prefs": prefs,
             }
         }}});
-        let body = read_json(send_json(&agent, &format!("{base}/session"), &capabilities).expect("chromedriver answers"));
-        let session = body["value"]["sessionId"]
-            .as_str()
-            .unwrap_or_else(|| panic!("Chromium did not start: {body}"))
-            .to_owned();
+        let body =
+            read_json(send_json(&agent, &format!("{base}/session"), &capabilities).expect("chromedriver answers"));
+        let session =
+            body["value"]["sessionId"].as_str().unwrap_or_else(|| panic!("Chromium did not start: {body}")).to_owned();
         std::fs::create_dir_all(shots).expect("screenshot folder");
         Some(Browser {
             driver: child,
