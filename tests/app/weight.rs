@@ -33,6 +33,7 @@ fn a_topic_page_of_25_posts_is_at_most_60_kb_and_is_sent_compressed() {
     let (status, encoding, wire) = fetch_gzip(&app.base, &format!("/t/{topic}"));
     assert_eq!((status, encoding.as_deref()), (200, Some("gzip")));
     assert!(wire * 3 < page.body.len(), "compressed {wire} of {} bytes", page.body.len());
+    eprintln!("topic page of 25 posts: {} bytes, {wire} bytes gzip", page.body.len());
 }
 
 #[test]
@@ -58,4 +59,5 @@ fn stylesheets_and_scripts_are_at_most_100_kb_compressed_and_cached_for_a_year()
         total += wire;
     }
     assert!(total <= 100 * 1024, "CSS and JS are {total} bytes compressed");
+    eprintln!("CSS and JS: {total} bytes gzip");
 }
