@@ -1,4 +1,5 @@
-//! The `forum` command line (see DESIGN.md): `serve` (the default), `migrate`, `admin create`.
+//! The `forum` command line (see DESIGN.md): `serve` (the default), `migrate`, `check`, `seed`,
+//! `backup`, `restore`, `admin create`.
 
 use anyhow::{Context, bail};
 use clap::{Parser, Subcommand};
@@ -26,6 +27,16 @@ pub enum Command {
     Seed {
         #[arg(long)]
         posts: usize,
+    },
+    /// Take a consistent online backup of the SQLite database into a new file.
+    Backup {
+        #[arg(long)]
+        to: std::path::PathBuf,
+    },
+    /// Restore a backup into an empty data directory (where the database does not exist yet).
+    Restore {
+        #[arg(long)]
+        from: std::path::PathBuf,
     },
     /// Administrator accounts.
     Admin {
@@ -57,12 +68,46 @@ pub fn seed(config: &Config, posts: usize) -> anyhow::Result<()> {
     crate::db::migrate(&config.database)?;
     let pool = crate::db::connect(&config.database, 1)?;
     let mut conn = pool.get().context("cannot get a database connection")?;
-    let summary = crate::synthetic::seed(&mut conn, posts, crate::synthetic::progress_bar)?;
+    let summary = crate::synthetic::seed(&mut conn, posts, |done, total| progress_bar(done, total, "posts"))?;
     println!(
         "Seeded {} posts in {} topics by {} members ({} verified clinicians) in {:.1} s.",
         summary.posts, summary.topics, summary.members, summary.clinicians, summary.seconds
     );
     Ok(())
+}
+
+/// `forum backup --to FILE`, with a progress bar on standard error.
+pub fn backup(config: &Config, to: &std::path::Path) -> anyhow::Result<()> {
+    let started = std::time::Instant::now();
+    crate::backup::backup(&config.database, to, &mut |done, total| progress_bar(done, total, "pages"))?;
+    println!("Backed up to {} in {:.1} s.", to.display(), started.elapsed().as_secs_f64());
+    Ok(())
+}
+
+/// `forum restore --from FILE`, with a progress bar on standard error.
+pub fn restore(config: &Config, from: &std::path::Path) -> anyhow::Result<()> {
+    crate::backup::restore(&config.database, from, &mut |done, total| progress_bar(done, total, "pages"))?;
+    println!("Restored {} and checked its integrity. Start the forum with `forum serve`.", from.display());
+    Ok(())
+}
+
+/// A progress bar on standard error: `[#####-----]  50 %  500 / 1000 posts`.
+pub fn progress_bar(done: usize, total: usize, unit: &str) {
+    use std::io::Write;
+    let width = 30;
+    let filled = (done * width).checked_div(total).unwrap_or(width).min(width);
+    let mut err = std::io::stderr().lock();
+    let _ = write!(
+        err,
+        "\r[{}{}] {:>3} %  {done} / {total} {unit}",
+        "#".repeat(filled),
+        "-".repeat(width - filled),
+        (done * 100).checked_div(total).unwrap_or(100)
+    );
+    if done >= total {
+        let _ = writeln!(err);
+    }
+    let _ = err.flush();
 }
 
 /// `forum admin create`: prints the set-password link (there are no default accounts).

@@ -5,6 +5,7 @@
 //! Permission questions are answered in `policy`.
 
 pub mod accounts;
+pub mod backup;
 pub mod cli;
 pub mod config;
 pub mod db;
@@ -16,6 +17,7 @@ pub mod moderation;
 pub mod policy;
 pub mod posting;
 pub mod professionals;
+pub mod retention;
 pub mod routes;
 pub mod search;
 pub mod secrets;

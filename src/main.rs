@@ -22,6 +22,8 @@ fn main() -> std::process::ExitCode {
         Command::Migrate => forum::cli::migrate(&config),
         Command::Check => Ok(()),
         Command::Seed { posts } => forum::cli::seed(&config, posts),
+        Command::Backup { to } => forum::cli::backup(&config, &to),
+        Command::Restore { from } => forum::cli::restore(&config, &from),
         Command::Admin { command: AdminCommand::Create { email, name } } => {
             forum::cli::create_admin(&config, &email, &name).map(|link| {
                 println!("Admin created. Open this link within 24 hours to set the password (it works once):\n{link}");

@@ -62,7 +62,7 @@ pub fn put_setting(conn: &mut AnyConnection, key: &str, value: &str) -> QueryRes
 }
 
 /// Numbers staff can tune at `/admin/settings`: (key, what it means, default, lowest, highest).
-pub const TUNABLES: [(&str, &str, i64, i64, i64); 4] = [
+pub const TUNABLES: [(&str, &str, i64, i64, i64); 7] = [
     ("flags_to_hide", "Reports from different members that hide a live post until a moderator looks", 3, 1, 20),
     ("queue_alert_minutes", "Minutes a held post may wait before its moderators are emailed", 30, 5, 1440),
     (
@@ -73,6 +73,15 @@ pub const TUNABLES: [(&str, &str, i64, i64, i64); 4] = [
         36,
     ),
     ("search_per_minute", "Searches one member or address may make in a minute", 30, 5, 100_000),
+    (
+        "retention_redacted_days",
+        "Days a post's original text is kept after a moderator redacted or edited it",
+        30,
+        1,
+        3650,
+    ),
+    ("retention_reports_days", "Days a closed report is kept", 365, 7, 3650),
+    ("retention_mail_days", "Days the text of a sent email is kept", 30, 1, 3650),
 ];
 
 /// A tunable number: its stored value, or its default.

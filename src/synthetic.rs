@@ -4,7 +4,6 @@
 //! every counter consistent, as the app itself would have left it. Deterministic for a given
 //! size, and written in large batches (explicit ids, one transaction per batch).
 
-use std::io::Write;
 use std::time::Instant;
 
 use chrono::{Duration, NaiveDateTime};
@@ -476,22 +475,4 @@ pub fn seed(
         posts: written,
         seconds: started.elapsed().as_secs_f64(),
     })
-}
-
-/// A progress bar on standard error: `[#####-----]  52 %  520 000 / 1 000 000 posts`.
-pub fn progress_bar(done: usize, total: usize) {
-    let width = 30;
-    let filled = (done * width).checked_div(total).unwrap_or(width).min(width);
-    let mut err = std::io::stderr().lock();
-    let _ = write!(
-        err,
-        "\r[{}{}] {:>3} %  {done} / {total} posts",
-        "#".repeat(filled),
-        "-".repeat(width - filled),
-        (done * 100).checked_div(total).unwrap_or(100)
-    );
-    if done >= total {
-        let _ = writeln!(err);
-    }
-    let _ = err.flush();
 }

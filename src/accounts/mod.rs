@@ -1,6 +1,8 @@
 //! Accounts: registration, sign-in sessions, and single-use email links.
 //! Functions here take a connection and run inside the caller's transaction.
 
+pub mod erasure;
+pub mod export;
 pub mod password;
 
 use chrono::{Duration, NaiveDateTime};
@@ -14,6 +16,10 @@ use crate::secrets::{hash_token, random_token};
 pub const SESSION_ABSOLUTE: Duration = Duration::days(30);
 /// …and ends sooner after this long unused.
 pub const SESSION_IDLE: Duration = Duration::days(7);
+/// Staff (admins and moderators) hold more: their sessions last a working day and end after an
+/// hour unused.
+pub const STAFF_SESSION_ABSOLUTE: Duration = Duration::hours(12);
+pub const STAFF_SESSION_IDLE: Duration = Duration::hours(1);
 /// `last_seen_at` is refreshed at most this often, so reading pages does not write every time.
 const SESSION_TOUCH: Duration = Duration::minutes(10);
 
@@ -166,19 +172,93 @@ pub fn accept_rules(conn: &mut AnyConnection, user_id: i64, version: i32) -> Que
 // ---- sessions ----------------------------------------------------------------------------
 
 /// Starts a session; the returned token goes in the cookie, only its hash in the database.
-pub fn start_session(conn: &mut AnyConnection, user_id: i64) -> QueryResult<String> {
+/// `user_agent` (the browser's own description, shortened) helps the member recognise it on
+/// `/me/security`. Staff sessions get the shorter lifetimes.
+pub fn start_session(conn: &mut AnyConnection, user_id: i64, user_agent: &str) -> QueryResult<String> {
     let token = random_token(32);
     let now = db::now();
+    let account = find(conn, user_id)?;
+    let staff = account.is_admin || crate::groups::memberships_of(conn, user_id)?.iter().any(|m| m.moderates());
+    let lifetime = if staff { STAFF_SESSION_ABSOLUTE } else { SESSION_ABSOLUTE };
+    let user_agent: String = user_agent.chars().filter(|c| !c.is_control()).take(200).collect();
     diesel::insert_into(sessions::table)
         .values((
             sessions::token_hash.eq(hash_token(&token)),
             sessions::user_id.eq(user_id),
             sessions::created_at.eq(now),
             sessions::last_seen_at.eq(now),
-            sessions::expires_at.eq(now + SESSION_ABSOLUTE),
+            sessions::expires_at.eq(now + lifetime),
+            sessions::user_agent.eq(user_agent),
+            sessions::staff.eq(staff),
         ))
         .execute(conn)?;
     Ok(token)
+}
+
+/// One of a member's sessions, as `/me/security` lists them.
+#[derive(Debug, Clone, Queryable)]
+pub struct SessionInfo {
+    pub id: i64,
+    pub created_at: NaiveDateTime,
+    pub last_seen_at: NaiveDateTime,
+    pub user_agent: String,
+}
+
+impl SessionInfo {
+    /// "Firefox on Android", from the browser's description; the raw text is long and cryptic.
+    pub fn browser(&self) -> String {
+        describe_browser(&self.user_agent)
+    }
+}
+
+/// A short, human description of a User-Agent string.
+pub fn describe_browser(user_agent: &str) -> String {
+    let ua = user_agent;
+    let browser = if ua.contains("Edg/") {
+        "Edge"
+    } else if ua.contains("Firefox/") {
+        "Firefox"
+    } else if ua.contains("Chrome/") || ua.contains("Chromium/") {
+        "Chrome"
+    } else if ua.contains("Safari/") {
+        "Safari"
+    } else {
+        "A browser"
+    };
+    let system = if ua.contains("Android") {
+        "Android"
+    } else if ua.contains("iPhone") || ua.contains("iPad") {
+        "iPhone or iPad"
+    } else if ua.contains("Windows") {
+        "Windows"
+    } else if ua.contains("Mac OS X") || ua.contains("Macintosh") {
+        "Mac"
+    } else if ua.contains("Linux") {
+        "Linux"
+    } else {
+        return browser.to_owned();
+    };
+    format!("{browser} on {system}")
+}
+
+/// The member's sessions that are still valid, most recently used first.
+pub fn active_sessions(conn: &mut AnyConnection, user_id: i64) -> QueryResult<Vec<SessionInfo>> {
+    let now = db::now();
+    sessions::table
+        .filter(sessions::user_id.eq(user_id))
+        .filter(sessions::expires_at.gt(now))
+        .filter(sessions::last_seen_at.gt(now - SESSION_IDLE))
+        .filter(sessions::staff.eq(false).or(sessions::last_seen_at.gt(now - STAFF_SESSION_IDLE)))
+        .order((sessions::last_seen_at.desc(), sessions::id.desc()))
+        .select((sessions::id, sessions::created_at, sessions::last_seen_at, sessions::user_agent))
+        .load(conn)
+}
+
+/// Ends one of the member's own sessions (by id: never another member's).
+pub fn end_session_by_id(conn: &mut AnyConnection, user_id: i64, session_id: i64) -> QueryResult<bool> {
+    diesel::delete(sessions::table.filter(sessions::id.eq(session_id)).filter(sessions::user_id.eq(user_id)))
+        .execute(conn)
+        .map(|n| n > 0)
 }
 
 /// The account behind a session cookie, if the session is still valid. Refreshes its idle clock.
@@ -190,6 +270,7 @@ pub fn resume_session(conn: &mut AnyConnection, token: &str) -> QueryResult<Opti
         .filter(users::banned.eq(false))
         .filter(sessions::expires_at.gt(now))
         .filter(sessions::last_seen_at.gt(now - SESSION_IDLE))
+        .filter(sessions::staff.eq(false).or(sessions::last_seen_at.gt(now - STAFF_SESSION_IDLE)))
         .select((sessions::id, sessions::last_seen_at, Account::as_select()))
         .first(conn)
         .optional()?;

@@ -52,6 +52,8 @@ diesel::table! {
         created_at -> Timestamp,
         last_seen_at -> Timestamp,
         expires_at -> Timestamp,
+        user_agent -> Text,
+        staff -> Bool,
     }
 }
 

@@ -146,6 +146,10 @@ impl OutboxWorker {
         if due && let Err(error) = db::transaction(&mut conn, super::scheduled::run) {
             tracing::warn!(error = %error, "scheduled emails not queued this time");
         }
+        // Retention runs on the same clock (it claims at most one pass an hour itself).
+        if due && let Err(error) = db::transaction(&mut conn, crate::retention::purge) {
+            tracing::warn!(error = %error, "retention purge did not run this time");
+        }
         let due: Vec<i64> = outbox::table
             .filter(due_now(db::now()))
             .order((outbox::next_attempt_at.asc(), outbox::id.asc()))

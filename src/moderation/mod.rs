@@ -82,6 +82,11 @@ impl Decision {
         serde_json::to_string(&self.findings).unwrap_or_else(|_| "[]".to_owned())
     }
 
+    /// Where to get help now, when the post reads as urgent (pages show it in a warning callout).
+    pub fn urgent_help(&self) -> Option<&str> {
+        self.findings.iter().find(|f| f.rule == "safeguarding").map(|f| f.message_for_author.as_str())
+    }
+
     /// What the author is told at once about a held post, one line per reason.
     pub fn messages_for_author(&self) -> Vec<String> {
         let mut out: Vec<String> = Vec::new();

@@ -22,6 +22,7 @@ fn message(
     link: Option<(&str, &str)>,
 ) -> Result<HttpResponse, AppError> {
     html(&MessagePage {
+        help: None,
         chrome: ctx.chrome(),
         heading: heading.to_owned(),
         paragraphs: paragraphs.iter().map(|p| (*p).to_owned()).collect(),
@@ -89,6 +90,7 @@ enum Registered {
 }
 
 pub async fn register(
+    req: HttpRequest,
     ctx: Ctx,
     state: web::Data<AppState>,
     form: web::Form<RegisterForm>,
@@ -122,6 +124,8 @@ pub async fn register(
         return register_page(&ctx, &state, StatusCode::UNPROCESSABLE_ENTITY, errors, form.email, form.display_name)
             .await;
     };
+    // Counted once the form is complete (it may send an email), before any work is done.
+    limit(&req, &state, REGISTER_LIMITS, &email, "tried to join").await?;
 
     // Hash before looking anything up, so an existing address takes just as long.
     let hash = hash_password(&state, form.password).await?;
@@ -250,28 +254,41 @@ pub fn session_cookie(state: &AppState, value: String) -> Cookie<'static> {
 }
 
 /// Sign-in attempts allowed per account and per client address, a minute and an hour
-/// (bucket, per account?, attempts, minutes). A client address may be a whole ward behind one
-/// router, so it is allowed more.
-const SIGN_IN_LIMITS: [(&str, bool, i32, i64); 4] = [
+/// (bucket, per email address? (else per client address), attempts, minutes). A client
+/// address may be a whole ward behind one router, so it is allowed more.
+type Limits = [(&'static str, bool, i32, i64)];
+
+const SIGN_IN_LIMITS: &Limits = &[
     ("sign-in-account-minute", true, 6, 1),
     ("sign-in-account-hour", true, 30, 60),
     ("sign-in-client-minute", false, 30, 1),
     ("sign-in-client-hour", false, 200, 60),
 ];
 
-/// Counts a sign-in attempt against [`SIGN_IN_LIMITS`] before any password is hashed, for known
-/// and unknown addresses alike (so a limit reveals nothing about which accounts exist); the
-/// address is kept only as a hash.
-async fn limit_sign_in(req: &HttpRequest, state: &AppState, email: &str) -> Result<(), AppError> {
+/// Each sends an email, so each is limited per address (one inbox is not flooded) and per client.
+const REGISTER_LIMITS: &Limits = &[("register-address-hour", true, 3, 60), ("register-client-hour", false, 40, 60)];
+const RESET_LIMITS: &Limits = &[("reset-address-hour", true, 3, 60), ("reset-client-hour", false, 40, 60)];
+const VERIFY_LIMITS: &Limits = &[("verify-address-hour", true, 3, 60), ("verify-client-hour", false, 40, 60)];
+
+/// Counts a request against `limits` before any work (a password hashed, an email queued), for
+/// known and unknown addresses alike, so a limit reveals nothing about which accounts exist.
+/// The email address is kept only as a hash. A hit is logged as a structured event.
+async fn limit(
+    req: &HttpRequest,
+    state: &AppState,
+    limits: &'static Limits,
+    email: &str,
+    what: &'static str,
+) -> Result<(), AppError> {
     let account_key = crate::secrets::hash_token(&email.trim().to_lowercase());
     let client_key = req.peer_addr().map(|a| a.ip().to_string()).unwrap_or_default();
     let wait = db::run(&state.pool, move |conn| {
         db::bookkeeping(conn, |conn| {
             let mut wait = None;
-            for (bucket, per_account, limit, minutes) in SIGN_IN_LIMITS {
-                let key = if per_account { &account_key } else { &client_key };
-                let window = chrono::Duration::minutes(minutes);
-                wait = wait.max(crate::site::rate_limit(conn, bucket, key, limit, window)?);
+            for (bucket, per_account, limit, minutes) in limits {
+                let key = if *per_account { &account_key } else { &client_key };
+                let window = chrono::Duration::minutes(*minutes);
+                wait = wait.max(crate::site::rate_limit(conn, bucket, key, *limit, window)?);
             }
             Ok(wait)
         })
@@ -279,8 +296,13 @@ async fn limit_sign_in(req: &HttpRequest, state: &AppState, email: &str) -> Resu
     .await?;
     match wait {
         Some(wait) => {
-            tracing::warn!(event = "sign_in_limited", retry_after = wait.num_seconds(), "sign-in attempts limited");
-            Err(AppError::RateLimited { retry_after: wait.num_seconds(), what: "tried to sign in" })
+            tracing::warn!(
+                event = "rate_limited",
+                limit = limits[0].0,
+                retry_after = wait.num_seconds(),
+                "request limited"
+            );
+            Err(AppError::RateLimited { retry_after: wait.num_seconds(), what })
         }
         None => Ok(()),
     }
@@ -293,7 +315,7 @@ pub async fn login(
     form: web::Form<LoginForm>,
 ) -> Result<HttpResponse, AppError> {
     let form = form.into_inner();
-    limit_sign_in(&req, &state, &form.email).await?;
+    limit(&req, &state, SIGN_IN_LIMITS, &form.email, "tried to sign in").await?;
     let next = safe_next(form.next.as_deref());
     let email = accounts::parse_email(&form.email).unwrap_or_default();
     let found = db::run(&state.pool, move |conn| Ok(accounts::find_by_email(conn, &email)?)).await?;
@@ -326,11 +348,12 @@ pub async fn login(
     };
     // A new session id at every sign-in; any session this browser had is ended.
     let old = req.cookie(state.session_cookie()).map(|c| c.value().to_owned());
+    let user_agent = req.headers().get("user-agent").and_then(|v| v.to_str().ok()).unwrap_or_default().to_owned();
     let token = db::write(&state.pool, move |conn| {
         if let Some(old) = old {
             accounts::end_session(conn, &old)?;
         }
-        Ok(accounts::start_session(conn, account.id)?)
+        Ok(accounts::start_session(conn, account.id, &user_agent)?)
     })
     .await?;
     tracing::info!(user_id = account.id, "signed in");
@@ -388,11 +411,16 @@ pub async fn verify_email(
     }
 }
 
-pub async fn resend_verification(ctx: Ctx, state: web::Data<AppState>) -> Result<HttpResponse, AppError> {
+pub async fn resend_verification(
+    req: HttpRequest,
+    ctx: Ctx,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, AppError> {
     let account = ctx.require_signed_in("/")?.account.clone();
     if account.email_verified_at.is_some() {
         return Ok(see_other("/"));
     }
+    limit(&req, &state, VERIFY_LIMITS, &account.email, "asked for confirmation emails").await?;
     let st = state.clone();
     db::write(&state.pool, move |conn| {
         let token = accounts::issue_token(conn, account.id, TokenPurpose::VerifyEmail, accounts::VERIFY_EMAIL_TTL)?;
@@ -429,10 +457,12 @@ pub struct ResetRequestForm {
 }
 
 pub async fn reset_request(
+    req: HttpRequest,
     ctx: Ctx,
     state: web::Data<AppState>,
     form: web::Form<ResetRequestForm>,
 ) -> Result<HttpResponse, AppError> {
+    limit(&req, &state, RESET_LIMITS, &form.email, "asked for password resets").await?;
     let Some(email) = accounts::parse_email(&form.email) else {
         let mut errors = FormErrors::default();
         errors.add("email", "Enter an email address like name@example.com.");
@@ -627,4 +657,168 @@ pub async fn change_password(
     .await?;
     tracing::info!(user_id, "password changed; other sessions ended");
     Ok(see_other("/me/password?done=1"))
+}
+
+// ---- sessions: /me/security ------------------------------------------------------------------
+
+#[derive(Template)]
+#[template(path = "me/security.html")]
+struct SecurityPage {
+    chrome: Chrome,
+    sessions: Vec<accounts::SessionInfo>,
+    current: i64,
+    ended: Option<String>,
+}
+
+#[derive(Deserialize)]
+pub struct EndedQuery {
+    ended: Option<String>,
+}
+
+/// `GET /me/security`: the member's signed-in browsers, and a way to end any or all of them.
+pub async fn security(
+    ctx: Ctx,
+    state: web::Data<AppState>,
+    query: web::Query<EndedQuery>,
+) -> Result<HttpResponse, AppError> {
+    let signed_in = ctx.require_signed_in("/me/security")?;
+    let (user_id, current) = (signed_in.account.id, signed_in.session_id);
+    let sessions = db::run(&state.pool, move |conn| Ok(accounts::active_sessions(conn, user_id)?)).await?;
+    let ended = match query.ended.as_deref() {
+        Some("one") => Some("That browser has been signed out.".to_owned()),
+        Some("others") => Some("Every other browser has been signed out.".to_owned()),
+        _ => None,
+    };
+    html(&SecurityPage { chrome: ctx.chrome(), sessions, current, ended })
+}
+
+#[derive(Deserialize)]
+pub struct EndSessionForm {
+    /// A session id, or "others" for every session but this one.
+    end: String,
+}
+
+/// `POST /me/security`: ends one of the member's own sessions, or all the others.
+pub async fn end_sessions(
+    ctx: Ctx,
+    state: web::Data<AppState>,
+    form: web::Form<EndSessionForm>,
+) -> Result<HttpResponse, AppError> {
+    let signed_in = ctx.require_signed_in("/me/security")?;
+    let (user_id, current) = (signed_in.account.id, signed_in.session_id);
+    if form.end == "others" {
+        db::write(&state.pool, move |conn| Ok(accounts::end_other_sessions(conn, user_id, current)?)).await?;
+        tracing::info!(event = "sessions_ended", user_id, "member ended their other sessions");
+        return Ok(see_other("/me/security?ended=others"));
+    }
+    let session: i64 = form.end.parse().map_err(|_| AppError::BadRequest("session".into()))?;
+    if session == current {
+        // Ending the session in use is signing out: the header's button does that.
+        return Ok(see_other("/me/security"));
+    }
+    // Only the member's own sessions match: another member's id simply ends nothing.
+    db::write(&state.pool, move |conn| Ok(accounts::end_session_by_id(conn, user_id, session)?)).await?;
+    tracing::info!(event = "session_ended", user_id, "member ended a session");
+    Ok(see_other("/me/security?ended=one"))
+}
+
+/// `GET /me/data`: everything the forum holds about the member, as a JSON file to keep.
+pub async fn download_data(ctx: Ctx, state: web::Data<AppState>) -> Result<HttpResponse, AppError> {
+    let user_id = ctx.require_signed_in("/me/data")?.account.id;
+    let data = db::run(&state.pool, move |conn| Ok(accounts::export::export(conn, user_id)?)).await?;
+    let body = serde_json::to_string_pretty(&data).map_err(|e| AppError::Internal(e.into()))?;
+    let filename = format!("forum-data-{}.json", crate::db::now().format("%Y-%m-%d"));
+    tracing::info!(event = "data_exported", user_id, "member downloaded their data");
+    Ok(HttpResponse::Ok()
+        .content_type("application/json; charset=utf-8")
+        .insert_header(("Content-Disposition", format!("attachment; filename=\"{filename}\"")))
+        .body(body))
+}
+
+// ---- deleting an account: /me/delete -----------------------------------------------------------
+
+#[derive(Template)]
+#[template(path = "me/delete.html")]
+struct DeleteAccountPage {
+    chrome: Chrome,
+    errors: FormErrors,
+    keep_posts: bool,
+}
+
+pub async fn delete_account_form(ctx: Ctx) -> Result<HttpResponse, AppError> {
+    ctx.require_signed_in("/me/delete")?;
+    html(&DeleteAccountPage { chrome: ctx.chrome(), errors: FormErrors::default(), keep_posts: false })
+}
+
+#[derive(Deserialize)]
+pub struct DeleteAccountForm {
+    #[serde(default)]
+    password: String,
+    #[serde(default)]
+    posts: String,
+    #[serde(default)]
+    confirm: Option<String>,
+}
+
+/// `POST /me/delete`: needs the current password and a ticked box; then everything goes in one
+/// transaction and the browser is signed out.
+pub async fn delete_account(
+    ctx: Ctx,
+    state: web::Data<AppState>,
+    form: web::Form<DeleteAccountForm>,
+) -> Result<HttpResponse, AppError> {
+    let signed_in = ctx.require_signed_in("/me/delete")?.clone();
+    let form = form.into_inner();
+    let keep_posts = form.posts == "keep";
+    let email = signed_in.account.email.clone();
+    let stored = db::run(&state.pool, move |conn| Ok(accounts::find_by_email(conn, &email)?)).await?;
+    let typed = form.password.clone();
+    let password_ok = web::block(move || match stored {
+        Some((_, Some(hash))) => password::verify(&typed, &hash),
+        _ => false,
+    })
+    .await
+    .map_err(|e| AppError::Internal(anyhow::anyhow!("{e}")))?;
+    let mut errors = FormErrors::default();
+    if !matches!(form.posts.as_str(), "remove" | "keep") {
+        errors.add("posts-remove", "Choose what happens to your posts.");
+    }
+    if !password_ok {
+        errors.add("password", "That is not your current password.");
+    }
+    if form.confirm.as_deref() != Some("yes") {
+        errors.add("confirm", "Tick the box to confirm that you want to delete your account.");
+    }
+    if !errors.is_empty() {
+        return render(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            &DeleteAccountPage { chrome: ctx.chrome(), errors, keep_posts },
+        );
+    }
+    let user_id = signed_in.account.id;
+    let choice = if keep_posts { accounts::erasure::Posts::Keep } else { accounts::erasure::Posts::Remove };
+    db::write(&state.pool, move |conn| Ok(accounts::erasure::erase(conn, user_id, choice)?)).await?;
+    tracing::info!(event = "account_erased", user_id, keep_posts, "member deleted their account");
+    let mut response = render(
+        StatusCode::OK,
+        &MessagePage {
+            help: None,
+            chrome: Chrome { user: None, ..ctx.chrome() },
+            heading: "Your account has been deleted".to_owned(),
+            paragraphs: vec![
+                if keep_posts {
+                    "Your posts stay, shown as written by a former member. Your email address, name, password and everything else about you are gone."
+                } else {
+                    "Your posts have been removed, and your email address, name, password and everything else about you are gone."
+                }
+                .to_owned(),
+                "Thank you for being part of the community. Take care of yourself.".to_owned(),
+            ],
+            link: Some(("/".to_owned(), "Go to the list of groups".to_owned())),
+        },
+    )?;
+    let mut gone = session_cookie(&state, String::new());
+    gone.make_removal();
+    response.add_cookie(&gone).map_err(|e| AppError::Internal(e.into()))?;
+    Ok(response)
 }

@@ -271,11 +271,15 @@ struct MemberPage {
     member: crate::accounts::Account,
     groups: Vec<GroupChoice>,
     saved: bool,
+    signed_out: bool,
+    /// How many browsers the member is signed in on.
+    sessions: usize,
 }
 
 #[derive(Deserialize)]
 pub struct SavedQuery {
     saved: Option<String>,
+    signed_out: Option<String>,
 }
 
 pub async fn member(
@@ -286,11 +290,12 @@ pub async fn member(
 ) -> Result<HttpResponse, AppError> {
     ctx.require_admin()?;
     let member_id = id(&path)?;
-    let (member, groups, memberships) = db::run(&state.pool, move |conn| {
+    let (member, groups, memberships, sessions) = db::run(&state.pool, move |conn| {
         Ok((
             crate::accounts::find(conn, member_id)?,
             crate::groups::all(conn)?,
             crate::groups::memberships_of(conn, member_id)?,
+            crate::accounts::active_sessions(conn, member_id)?.len(),
         ))
     })
     .await?;
@@ -302,7 +307,14 @@ pub async fn member(
             name: g.name,
         })
         .collect();
-    html(&MemberPage { chrome: ctx.chrome(), member, groups, saved: query.saved.is_some() })
+    html(&MemberPage {
+        chrome: ctx.chrome(),
+        member,
+        groups,
+        saved: query.saved.is_some(),
+        signed_out: query.signed_out.is_some(),
+        sessions,
+    })
 }
 
 /// Sets which groups the member moderates (`moderates=<group id>`, repeated).
@@ -327,6 +339,26 @@ pub async fn update_member(
     })
     .await?;
     Ok(see_other(&format!("/admin/members/{member_id}?saved=1")))
+}
+
+/// `POST /admin/members/{id}/sessions`: signs the member out everywhere (a lost phone, a
+/// compromised account). Recorded in the audit log.
+pub async fn end_member_sessions(
+    ctx: Ctx,
+    state: web::Data<AppState>,
+    path: web::Path<String>,
+) -> Result<HttpResponse, AppError> {
+    let admin_id = ctx.require_admin()?.account.id;
+    let member_id = id(&path)?;
+    db::write(&state.pool, move |conn| {
+        crate::accounts::find(conn, member_id)?;
+        crate::accounts::end_all_sessions(conn, member_id)?;
+        crate::site::audit(conn, Some(admin_id), "end_sessions", "user", member_id, "signed out everywhere")?;
+        Ok(())
+    })
+    .await?;
+    tracing::info!(event = "sessions_ended_by_admin", admin_id, member_id, "admin ended a member's sessions");
+    Ok(see_other(&format!("/admin/members/{member_id}?signed_out=1")))
 }
 
 // ---- ground rules --------------------------------------------------------------------------

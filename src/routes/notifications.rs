@@ -169,6 +169,7 @@ pub async fn unsubscribe(
     })
     .await?;
     html(&MessagePage {
+        help: None,
         chrome: ctx.chrome(),
         heading: "You will get no more email from us".to_owned(),
         paragraphs: vec![

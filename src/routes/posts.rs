@@ -312,8 +312,10 @@ pub(crate) fn posted_page(
     topic_id: i64,
     held: bool,
 ) -> Result<HttpResponse, AppError> {
+    let help = decision.urgent_help().map(str::to_owned);
     let mut paragraphs = decision.messages_for_author();
-    if paragraphs.is_empty() {
+    paragraphs.retain(|p| Some(p) != help.as_ref());
+    if paragraphs.is_empty() && help.is_none() {
         paragraphs.push("A moderator will look at your changes.".to_owned());
     }
     let (status, heading) = if held {
@@ -334,6 +336,7 @@ pub(crate) fn posted_page(
     render(
         status,
         &MessagePage {
+            help,
             chrome: ctx.chrome(),
             heading: heading.to_owned(),
             paragraphs,
@@ -634,6 +637,7 @@ pub async fn flag(
         );
     }
     html(&MessagePage {
+        help: None,
         chrome: ctx.chrome(),
         heading: "Thank you for your report".to_owned(),
         paragraphs,
@@ -651,6 +655,7 @@ pub async fn appeal(ctx: Ctx, state: web::Data<AppState>, path: web::Path<String
         return Err(AppError::NotFound);
     }
     html(&MessagePage {
+        help: None,
         chrome: ctx.chrome(),
         heading: "Your appeal is with the moderators".to_owned(),
         paragraphs: vec![

@@ -65,4 +65,6 @@ pub struct MessagePage {
     pub heading: String,
     pub paragraphs: Vec<String>,
     pub link: Option<(String, String)>,
+    /// Safeguarding signposting, shown first in a warning callout.
+    pub help: Option<String>,
 }

@@ -262,3 +262,188 @@ fn sign_in_attempts_are_limited_before_any_password_is_checked_and_reveal_nothin
     // Other members are not held up: one address is allowed more attempts than one account.
     app.member("Unaffected Una");
 }
+
+#[test]
+fn emails_to_one_address_are_limited_the_same_whether_or_not_it_has_an_account() {
+    let app = spawn_app();
+    let (_, email) = app.member("Reset Rita");
+    let asker = app.client();
+    let reset = |address: &str| asker.post("/password-reset", &[("email", address)]);
+    // Three resets an hour to one address, known or not: the answers match step for step.
+    let known: Vec<u16> = (0..4).map(|_| reset(&email).status).collect();
+    let unknown: Vec<u16> = (0..4).map(|_| reset("nobody@example.com").status).collect();
+    assert_eq!(known, unknown);
+    assert_eq!(known[3], 429, "{known:?}");
+    let limited = reset(&email);
+    limited.assert_contains("asked for password resets a lot");
+    assert!(limited.header("retry-after").unwrap().parse::<i64>().unwrap() > 60, "it says when to try again");
+    // Only three emails went out; another address is not held up.
+    let resets = || app.emails_to(&email).iter().filter(|(_, t)| t.contains("/password-reset/")).count();
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    while resets() < 3 && std::time::Instant::now() < deadline {
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    std::thread::sleep(std::time::Duration::from_millis(500));
+    assert_eq!(resets(), 3);
+    assert_ne!(reset("someone.else@example.org").status, 429);
+
+    // Registration is limited per address too, before anything is sent.
+    let joiner = app.client();
+    let statuses: Vec<u16> =
+        (0..4).map(|_| joiner.register("same@example.org", "Same Person", PASSWORD).status).collect();
+    assert_eq!(statuses[3], 429, "{statuses:?}");
+}
+
+/// The session ids `/me/security` offers to end (not "others").
+fn session_buttons(page: &str) -> Vec<String> {
+    page.split("name=\"end\" value=\"")
+        .skip(1)
+        .map(|s| s.split('"').next().unwrap().to_owned())
+        .filter(|v| v != "others")
+        .collect()
+}
+
+#[test]
+fn members_see_where_they_are_signed_in_and_can_end_any_or_all_of_it() {
+    let app = spawn_app();
+    let (laptop, email) = app.member("Many Devices");
+    let (phone, tablet) = (app.client(), app.client());
+    phone.login(&email, PASSWORD).unwrap();
+    tablet.login(&email, PASSWORD).unwrap();
+    let page = laptop.get("/me/security");
+    assert_eq!(page.status, 200);
+    page.assert_contains("This browser");
+    let others = session_buttons(&page.body);
+    assert_eq!(others.len(), 2, "the phone and the tablet, each with a button; this browser has none");
+    let signed_in = |c: &crate::helpers::Client| c.get("/").body.contains("Signed in as");
+
+    // Another member cannot end them, whatever id they send.
+    let (stranger, _) = app.member("Someone Else");
+    assert_eq!(stranger.post("/me/security", &[("end", &others[0])]).status, 303);
+    assert!(signed_in(&phone) && signed_in(&tablet));
+
+    // The member ends one, then all the others.
+    let done = laptop.post("/me/security", &[("end", &others[0])]);
+    assert_eq!(done.status, 303);
+    laptop.follow(&done).assert_contains("That browser has been signed out.");
+    assert_eq!([signed_in(&phone), signed_in(&tablet)].iter().filter(|s| **s).count(), 1);
+    laptop.post("/me/security", &[("end", "others")]);
+    assert!(!signed_in(&phone) && !signed_in(&tablet) && signed_in(&laptop));
+    assert!(session_buttons(&laptop.get("/me/security").body).is_empty());
+}
+
+#[test]
+fn an_admin_can_sign_a_member_out_everywhere_and_staff_sessions_are_shorter() {
+    use diesel::prelude::*;
+    use forum::db::schema::sessions;
+    let app = spawn_app();
+    let (member, _) = app.member("Lost Phone");
+    let (admin, _) = app.admin("Ada Admin");
+    let id = crate::helpers::id_in_link_before(&admin.get("/admin/members").body, "/admin/members/", "Lost Phone");
+    admin.get(&format!("/admin/members/{id}")).assert_contains("signed in on 1 browser");
+    let done = admin.post(&format!("/admin/members/{id}/sessions"), &[]);
+    assert_eq!(done.status, 303);
+    admin.follow(&done).assert_contains("has been signed out everywhere");
+    assert!(!member.get("/").body.contains("Signed in as"));
+    // Members cannot do it to each other.
+    let (other, _) = app.member("Nosy Neighbour");
+    assert_eq!(
+        other.post(&format!("/admin/members/{id}/sessions"), &[]).status,
+        404,
+        "admin pages do not exist for members"
+    );
+
+    // An admin's session ends within a working day; a member's lasts a month.
+    let mut conn = crate::helpers::pool(&app).get().unwrap();
+    let lifetimes: Vec<(bool, chrono::NaiveDateTime, chrono::NaiveDateTime)> =
+        sessions::table.select((sessions::staff, sessions::created_at, sessions::expires_at)).load(&mut conn).unwrap();
+    for (staff, created, expires) in lifetimes {
+        let hours = (expires - created).num_hours();
+        assert_eq!(hours, if staff { 12 } else { 30 * 24 }, "staff: {staff}");
+    }
+}
+
+#[test]
+fn members_download_everything_held_about_them_and_nothing_about_others() {
+    let app = spawn_app();
+    let (member, email) = app.member("Data Subject");
+    let (other, _) = app.member("Other Person");
+    let topic = member.start_topic("hub", "My first question", "What should I bring to the appointment?");
+    let post: String =
+        crate::helpers::between(&member.get(&format!("/t/{topic}")).body, "href=\"/p/", "/edit\"").unwrap();
+    let edited = member.post(
+        &format!("/p/{post}/edit"),
+        &[("title", "My first question"), ("body", "What should I bring to my appointment, please?")],
+    );
+    assert_eq!(edited.status, 303, "{}", edited.body);
+    let theirs = other.reply(topic, "A list of your questions, and a friend if you can.");
+    member.post(&format!("/p/{theirs}/flag"), &[("reason", "rule"), ("note", "Checking how reports work")]);
+
+    let download = member.get("/me/data");
+    assert_eq!(download.status, 200);
+    assert!(download.header("content-type").unwrap().starts_with("application/json"));
+    assert!(download.header("content-disposition").unwrap().starts_with("attachment"));
+    let data: serde_json::Value = serde_json::from_str(&download.body).expect("JSON");
+    assert_eq!(data["profile"]["email"], email.as_str());
+    assert_eq!(data["posts"][0]["text"], "What should I bring to my appointment, please?");
+    assert_eq!(data["posts"][0]["earlier_versions"][0]["text"], "What should I bring to the appointment?");
+    assert_eq!(data["reports_you_made"][0]["note"], "Checking how reports work");
+    assert!(data["consents"]["ground_rules_version_accepted"].as_i64().unwrap() >= 1);
+    assert_eq!(data["sessions"].as_array().unwrap().len(), 1);
+    // Nobody else's words or details, and no secrets.
+    for absent in ["A list of your questions", "password_hash", "token_hash"] {
+        assert!(!download.body.contains(absent), "{absent} is in the export");
+    }
+    assert_eq!(app.client().get("/me/data").status, 303, "signed-out visitors are sent to sign in");
+}
+
+#[test]
+fn a_member_deletes_their_account_and_chooses_whether_their_posts_stay() {
+    use diesel::prelude::*;
+    use forum::db::schema::{posts, users};
+    let app = spawn_app();
+    let (keeper, keeper_email) = app.member("Kept Words");
+    let (leaver, leaver_email) = app.member("Gone Words");
+    let kept_topic = keeper.start_topic("hub", "Scanxiety tips", "Breathing exercises helped me before each scan.");
+    let gone_topic = leaver.start_topic("hub", "A zebra question", "My zebra words should vanish entirely.");
+    leaver.reply(kept_topic, "Counting ceiling tiles helps me.");
+
+    // A mistake keeps the choice and says what is wrong; nothing is deleted.
+    let refused = leaver.post("/me/delete", &[("posts", "keep"), ("password", "not my password")]);
+    assert_eq!(refused.status, 422);
+    refused.assert_contains("That is not your current password.");
+    refused.assert_contains("Tick the box");
+    refused.assert_contains("value=\"keep\" checked");
+
+    let done = leaver.post("/me/delete", &[("posts", "remove"), ("password", PASSWORD), ("confirm", "yes")]);
+    assert_eq!(done.status, 200, "{}", done.body);
+    done.assert_contains("Your account has been deleted");
+    assert!(!leaver.get("/").body.contains("Signed in as"), "signed out");
+    assert!(app.client().login(&leaver_email, PASSWORD).is_err(), "and cannot sign in again");
+    let public = app.client();
+    public.get(&format!("/t/{gone_topic}")).assert_lacks("zebra words");
+    let kept_page = public.get(&format!("/t/{kept_topic}"));
+    kept_page.assert_lacks("Counting ceiling tiles");
+    kept_page.assert_lacks("Gone Words");
+    public.get("/search?q=zebra").assert_lacks("zebra words");
+    public.get("/search?q=ceiling+tiles").assert_lacks("Counting ceiling tiles");
+
+    // The other choice: posts stay, under "Former member".
+    let done = keeper.post("/me/delete", &[("posts", "keep"), ("password", PASSWORD), ("confirm", "yes")]);
+    assert_eq!(done.status, 200, "{}", done.body);
+    let page = public.get(&format!("/t/{kept_topic}"));
+    page.assert_contains("Breathing exercises helped me");
+    page.assert_contains("Former member");
+    page.assert_lacks("Kept Words");
+
+    // Nothing identifying is left in the database.
+    let mut conn = crate::helpers::pool(&app).get().unwrap();
+    let people: Vec<(String, String)> =
+        users::table.select((users::email, users::display_name)).load(&mut conn).unwrap();
+    for (email, name) in &people {
+        assert!(email != &keeper_email && email != &leaver_email, "{email}");
+        assert!(name != "Kept Words" && name != "Gone Words", "{name}");
+    }
+    let texts: Vec<String> = posts::table.select(posts::body_md).load(&mut conn).unwrap();
+    assert!(texts.iter().all(|t| !t.contains("zebra") && !t.contains("ceiling tiles")), "{texts:?}");
+}

@@ -6,6 +6,7 @@ mod smtp;
 
 mod accounts;
 mod admin;
+mod backup;
 mod check;
 mod email;
 mod groups;

@@ -21,6 +21,7 @@ mod smtp;
 mod journey;
 mod pages;
 mod webdriver;
+mod xss;
 
 use std::path::PathBuf;
 

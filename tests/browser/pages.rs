@@ -91,6 +91,13 @@ fn every_page_type_passes_axe_for_every_role() {
     browser.fill("#body", "You can ring me on 07700 900123 if that helps.");
     browser.click_to_load("button[name=preview]");
     findings.extend(inspect(&mut browser, "member-preview-with-privacy-findings"));
+    // An urgent post: the author is shown where to get help now, in a warning callout.
+    browser.goto(&format!("{}/g/hub/new", app.base));
+    browser.fill("#title", "Tonight");
+    browser.fill("#body", "I can't go on any more. I have written letters to my family.");
+    browser.click_to_load("main form button[type=submit]:not([name=preview])");
+    assert!(browser.text(".nhsuk-warning-callout").contains("If you need help now"), "{}", browser.page_text());
+    findings.extend(inspect(&mut browser, "member-urgent-post-help"));
 
     sign_in(&browser, &app, &clinician_email, PASSWORD);
     check(&mut browser, &app, "clinician-questions", "/pro/questions", &mut findings);
@@ -192,6 +199,15 @@ fn pages_hold_their_layout_at_320_pixels_with_the_largest_text() {
     ] {
         narrow(&mut browser, label, &path);
     }
+    // Moderators work through the queue on a phone.
+    let held = member.post(&format!("/t/{topic}/reply"), &[("body", "Ring me on 07700 900123 if you like.")]);
+    assert_eq!(held.status, 202, "the reply is held: {}", held.body);
+    app.admin("Ada Admin");
+    sign_in(&browser, &app, "ada.admin@example.org", crate::helpers::ADMIN_PASSWORD);
+    browser.click_to_load("form.text-size button[value=larger]");
+    narrow(&mut browser, "moderation-queue", "/mod/queue");
+    let item = between(&browser.source(), "href=\"/mod/queue/", "\"").expect("a held post in the queue");
+    narrow(&mut browser, "queue-item", &format!("/mod/queue/{item}"));
     assert!(findings.is_empty(), "{}", findings.join("\n"));
 }
 
