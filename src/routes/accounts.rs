@@ -615,6 +615,19 @@ pub struct ChangePasswordForm {
 }
 
 /// Needs the current password; ends the member's other sessions (this one stays signed in).
+/// Whether `typed` is the account's password (argon2 off the async threads).
+async fn is_current_password(state: &AppState, email: &str, typed: &str) -> Result<bool, AppError> {
+    let email = email.to_owned();
+    let stored = db::run(&state.pool, move |conn| Ok(accounts::find_by_email(conn, &email)?)).await?;
+    let typed = typed.to_owned();
+    web::block(move || match stored {
+        Some((_, Some(hash))) => password::verify(&typed, &hash),
+        _ => false,
+    })
+    .await
+    .map_err(|e| AppError::Internal(anyhow::anyhow!("{e}")))
+}
+
 pub async fn change_password(
     ctx: Ctx,
     state: web::Data<AppState>,
@@ -622,15 +635,7 @@ pub async fn change_password(
 ) -> Result<HttpResponse, AppError> {
     let signed_in = ctx.require_signed_in("/me/password")?.clone();
     let form = form.into_inner();
-    let email = signed_in.account.email.clone();
-    let stored = db::run(&state.pool, move |conn| Ok(accounts::find_by_email(conn, &email)?)).await?;
-    let current = form.current.clone();
-    let current_ok = web::block(move || match stored {
-        Some((_, Some(hash))) => password::verify(&current, &hash),
-        _ => false,
-    })
-    .await
-    .map_err(|e| AppError::Internal(anyhow::anyhow!("{e}")))?;
+    let current_ok = is_current_password(&state, &signed_in.account.email, &form.current).await?;
     let mut errors = FormErrors::default();
     if !current_ok {
         errors.add("current", "That is not your current password.");
@@ -770,15 +775,7 @@ pub async fn delete_account(
     let signed_in = ctx.require_signed_in("/me/delete")?.clone();
     let form = form.into_inner();
     let keep_posts = form.posts == "keep";
-    let email = signed_in.account.email.clone();
-    let stored = db::run(&state.pool, move |conn| Ok(accounts::find_by_email(conn, &email)?)).await?;
-    let typed = form.password.clone();
-    let password_ok = web::block(move || match stored {
-        Some((_, Some(hash))) => password::verify(&typed, &hash),
-        _ => false,
-    })
-    .await
-    .map_err(|e| AppError::Internal(anyhow::anyhow!("{e}")))?;
+    let password_ok = is_current_password(&state, &signed_in.account.email, &form.password).await?;
     let mut errors = FormErrors::default();
     if !matches!(form.posts.as_str(), "remove" | "keep") {
         errors.add("posts-remove", "Choose what happens to your posts.");
