@@ -174,10 +174,10 @@ pub fn accept_rules(conn: &mut AnyConnection, user_id: i64, version: i32) -> Que
 /// Starts a session; the returned token goes in the cookie, only its hash in the database.
 /// `user_agent` (the browser's own description, shortened) helps the member recognise it on
 /// `/me/security`. Staff sessions get the shorter lifetimes.
-pub fn start_session(conn: &mut AnyConnection, user_id: i64, user_agent: &str) -> QueryResult<String> {
+pub fn start_session(conn: &mut AnyConnection, account: &Account, user_agent: &str) -> QueryResult<String> {
     let token = random_token(32);
     let now = db::now();
-    let account = find(conn, user_id)?;
+    let user_id = account.id;
     let staff = account.is_admin || crate::groups::memberships_of(conn, user_id)?.iter().any(|m| m.moderates());
     let lifetime = if staff { STAFF_SESSION_ABSOLUTE } else { SESSION_ABSOLUTE };
     let user_agent: String = user_agent.chars().filter(|c| !c.is_control()).take(200).collect();
@@ -241,14 +241,22 @@ pub fn describe_browser(user_agent: &str) -> String {
     format!("{browser} on {system}")
 }
 
+/// A session is valid until it expires, and until it has been unused for its idle time
+/// (shorter for staff). Shared by signing back in and by the list on `/me/security`.
+#[diesel::dsl::auto_type]
+fn still_valid(now: NaiveDateTime, idle_cutoff: NaiveDateTime, staff_idle_cutoff: NaiveDateTime) -> _ {
+    sessions::expires_at
+        .gt(now)
+        .and(sessions::last_seen_at.gt(idle_cutoff))
+        .and(sessions::staff.eq(false).or(sessions::last_seen_at.gt(staff_idle_cutoff)))
+}
+
 /// The member's sessions that are still valid, most recently used first.
 pub fn active_sessions(conn: &mut AnyConnection, user_id: i64) -> QueryResult<Vec<SessionInfo>> {
     let now = db::now();
     sessions::table
         .filter(sessions::user_id.eq(user_id))
-        .filter(sessions::expires_at.gt(now))
-        .filter(sessions::last_seen_at.gt(now - SESSION_IDLE))
-        .filter(sessions::staff.eq(false).or(sessions::last_seen_at.gt(now - STAFF_SESSION_IDLE)))
+        .filter(still_valid(now, now - SESSION_IDLE, now - STAFF_SESSION_IDLE))
         .order((sessions::last_seen_at.desc(), sessions::id.desc()))
         .select((sessions::id, sessions::created_at, sessions::last_seen_at, sessions::user_agent))
         .load(conn)
@@ -268,9 +276,7 @@ pub fn resume_session(conn: &mut AnyConnection, token: &str) -> QueryResult<Opti
         .inner_join(users::table)
         .filter(sessions::token_hash.eq(hash_token(token)))
         .filter(users::banned.eq(false))
-        .filter(sessions::expires_at.gt(now))
-        .filter(sessions::last_seen_at.gt(now - SESSION_IDLE))
-        .filter(sessions::staff.eq(false).or(sessions::last_seen_at.gt(now - STAFF_SESSION_IDLE)))
+        .filter(still_valid(now, now - SESSION_IDLE, now - STAFF_SESSION_IDLE))
         .select((sessions::id, sessions::last_seen_at, Account::as_select()))
         .first(conn)
         .optional()?;
@@ -366,6 +372,19 @@ pub fn consume_token(conn: &mut AnyConnection, token: &str, purpose: TokenPurpos
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn sessions_are_listed_by_a_browser_name_a_member_recognises() {
+        let phone = "Mozilla/5.0 (Linux; Android 14; Pixel 7) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0 Mobile Safari/537.36";
+        let iphone = "Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.5 Mobile/15E148 Safari/604.1";
+        let edge = "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0 Safari/537.36 Edg/131.0";
+        let firefox = "Mozilla/5.0 (Macintosh; Intel Mac OS X 14.5; rv:132.0) Gecko/20100101 Firefox/132.0";
+        assert_eq!(describe_browser(phone), "Chrome on Android");
+        assert_eq!(describe_browser(iphone), "Safari on iPhone or iPad");
+        assert_eq!(describe_browser(edge), "Edge on Windows");
+        assert_eq!(describe_browser(firefox), "Firefox on Mac");
+        assert_eq!(describe_browser("curl/8.5"), "A browser");
+    }
 
     #[test]
     fn emails_are_normalised_and_checked() {

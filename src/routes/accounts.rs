@@ -353,7 +353,7 @@ pub async fn login(
         if let Some(old) = old {
             accounts::end_session(conn, &old)?;
         }
-        Ok(accounts::start_session(conn, account.id, &user_agent)?)
+        Ok(accounts::start_session(conn, &account, &user_agent)?)
     })
     .await?;
     tracing::info!(user_id = account.id, "signed in");
