@@ -349,6 +349,7 @@ pub async fn login(
     // A new session id at every sign-in; any session this browser had is ended.
     let old = req.cookie(state.session_cookie()).map(|c| c.value().to_owned());
     let user_agent = req.headers().get("user-agent").and_then(|v| v.to_str().ok()).unwrap_or_default().to_owned();
+    let user_id = account.id;
     let token = db::write(&state.pool, move |conn| {
         if let Some(old) = old {
             accounts::end_session(conn, &old)?;
@@ -356,7 +357,7 @@ pub async fn login(
         Ok(accounts::start_session(conn, &account, &user_agent)?)
     })
     .await?;
-    tracing::info!(user_id = account.id, "signed in");
+    tracing::info!(user_id, "signed in");
     let mut response = see_other(&next);
     response.add_cookie(&session_cookie(&state, token)).map_err(|e| AppError::Internal(e.into()))?;
     Ok(response)
