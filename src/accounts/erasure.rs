@@ -66,8 +66,11 @@ pub fn erase(conn: &mut AnyConnection, user_id: i64, choice: Posts) -> QueryResu
             users::email_off.eq(true),
             users::sanction_reason.eq(None::<String>),
             users::suspended_until.eq(None::<chrono::NaiveDateTime>),
+            // Consent to research use ends with the account, whatever happens to the posts.
+            users::research_consent_at.eq(None::<chrono::NaiveDateTime>),
         ))
         .execute(conn)?;
+    super::totp::disable(conn, user_id)?;
     diesel::delete(sessions::table.filter(sessions::user_id.eq(user_id))).execute(conn)?;
     diesel::delete(account_tokens::table.filter(account_tokens::user_id.eq(user_id))).execute(conn)?;
     diesel::delete(notifications::table.filter(notifications::user_id.eq(user_id))).execute(conn)?;

@@ -17,10 +17,18 @@ use crate::db::schema::{
 /// The export, ready to serialise.
 pub fn export(conn: &mut AnyConnection, user_id: i64) -> QueryResult<Value> {
     let account = super::find(conn, user_id)?;
-    let (rules_accepted_at, email_off, email_excerpts, digest): (Option<NaiveDateTime>, bool, bool, String) =
+    type Choices = (Option<NaiveDateTime>, bool, bool, String, Option<NaiveDateTime>, Option<NaiveDateTime>);
+    let (rules_accepted_at, email_off, email_excerpts, digest, research_consent_at, two_factor_since): Choices =
         users::table
             .find(user_id)
-            .select((users::rules_accepted_at, users::email_off, users::email_excerpts, users::digest))
+            .select((
+                users::rules_accepted_at,
+                users::email_off,
+                users::email_excerpts,
+                users::digest,
+                users::research_consent_at,
+                users::totp_enabled_at,
+            ))
             .first(conn)?;
 
     type PostRow = (
@@ -117,6 +125,7 @@ pub fn export(conn: &mut AnyConnection, user_id: i64) -> QueryResult<Value> {
             "admin": account.is_admin,
             "suspended_until": account.suspended_until,
             "sanction_reason": account.sanction_reason,
+            "two_step_sign_in_since": two_factor_since,
         },
         "consents": {
             "ground_rules_version_accepted": account.rules_version,
@@ -126,6 +135,10 @@ pub fn export(conn: &mut AnyConnection, user_id: i64) -> QueryResult<Value> {
                 "post_excerpts_in_email": email_excerpts,
                 "digest": digest,
                 "groups_watched": watches.iter().map(|(g, level)| json!({ "group": g, "level": level })).collect::<Vec<_>>(),
+            },
+            "research_use_of_posts": {
+                "consented": research_consent_at.is_some(),
+                "consented_at": research_consent_at,
             },
         },
         "group_memberships": memberships

@@ -4,6 +4,7 @@
 pub mod erasure;
 pub mod export;
 pub mod password;
+pub mod totp;
 
 use chrono::{Duration, NaiveDateTime};
 use diesel::prelude::*;
@@ -173,8 +174,14 @@ pub fn accept_rules(conn: &mut AnyConnection, user_id: i64, version: i32) -> Que
 
 /// Starts a session; the returned token goes in the cookie, only its hash in the database.
 /// `user_agent` (the browser's own description, shortened) helps the member recognise it on
-/// `/me/security`. Staff sessions get the shorter lifetimes.
-pub fn start_session(conn: &mut AnyConnection, account: &Account, user_agent: &str) -> QueryResult<String> {
+/// `/me/security`. Staff sessions get the shorter lifetimes. `second_factor`: the member also
+/// gave a code from their authenticator app (or a recovery code).
+pub fn start_session(
+    conn: &mut AnyConnection,
+    account: &Account,
+    user_agent: &str,
+    second_factor: bool,
+) -> QueryResult<String> {
     let token = random_token(32);
     let now = db::now();
     let user_id = account.id;
@@ -190,6 +197,7 @@ pub fn start_session(conn: &mut AnyConnection, account: &Account, user_agent: &s
             sessions::expires_at.eq(now + lifetime),
             sessions::user_agent.eq(user_agent),
             sessions::staff.eq(staff),
+            sessions::second_factor.eq(second_factor),
         ))
         .execute(conn)?;
     Ok(token)
@@ -269,24 +277,32 @@ pub fn end_session_by_id(conn: &mut AnyConnection, user_id: i64, session_id: i64
         .map(|n| n > 0)
 }
 
+/// A session cookie's session, while it is valid.
+pub struct Resumed {
+    pub session_id: i64,
+    /// The session passed the second step of sign-in.
+    pub second_factor: bool,
+    pub account: Account,
+}
+
 /// The account behind a session cookie, if the session is still valid. Refreshes its idle clock.
-pub fn resume_session(conn: &mut AnyConnection, token: &str) -> QueryResult<Option<(i64, Account)>> {
+pub fn resume_session(conn: &mut AnyConnection, token: &str) -> QueryResult<Option<Resumed>> {
     let now = db::now();
-    let found: Option<(i64, NaiveDateTime, Account)> = sessions::table
+    let found: Option<(i64, bool, NaiveDateTime, Account)> = sessions::table
         .inner_join(users::table)
         .filter(sessions::token_hash.eq(hash_token(token)))
         .filter(users::banned.eq(false))
         .filter(still_valid(now, now - SESSION_IDLE, now - STAFF_SESSION_IDLE))
-        .select((sessions::id, sessions::last_seen_at, Account::as_select()))
+        .select((sessions::id, sessions::second_factor, sessions::last_seen_at, Account::as_select()))
         .first(conn)
         .optional()?;
-    let Some((session_id, last_seen, account)) = found else {
+    let Some((session_id, second_factor, last_seen, account)) = found else {
         return Ok(None);
     };
     if now - last_seen > SESSION_TOUCH {
         diesel::update(sessions::table.find(session_id)).set(sessions::last_seen_at.eq(now)).execute(conn)?;
     }
-    Ok(Some((session_id, account)))
+    Ok(Some(Resumed { session_id, second_factor, account }))
 }
 
 pub fn end_session(conn: &mut AnyConnection, token: &str) -> QueryResult<()> {

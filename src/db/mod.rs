@@ -108,7 +108,9 @@ pub fn connect(backend: &Backend, pool_size: u32) -> anyhow::Result<Pool> {
     migrate(backend)?;
     let pool = r2d2::Pool::builder()
         .max_size(pool_size)
-        .connection_timeout(Duration::from_secs(10))
+        // While the database is unreachable, a request waits this long for it, then gets the
+        // 503 page; under load, longer waits would only pile requests up.
+        .connection_timeout(Duration::from_secs(5))
         // A server's connection can drop (a restart): test each before use. A SQLite file's
         // cannot, and the test would be one more statement on every request.
         .test_on_check_out(matches!(backend, Backend::Postgres(_)))
@@ -165,6 +167,13 @@ fn prepare_sqlite_file(path: &Path) -> anyhow::Result<()> {
                 dir.display()
             )
         })?;
+    }
+    // An existing file is left to SQLite. Opening and closing it here would be harmless in a
+    // new process, but in one that already has connections to it (a test, a command run inside
+    // the server) closing any descriptor of the file drops every POSIX lock the process holds
+    // on it: another process could then checkpoint and remove the WAL under those connections.
+    if path.exists() {
+        return Ok(());
     }
     std::fs::OpenOptions::new().create(true).append(true).open(path).with_context(|| {
         format!("cannot write the SQLite database {} (check its permissions or set DATABASE_URL)", path.display())

@@ -41,6 +41,10 @@ diesel::table! {
         digest_sent_at -> Nullable<Timestamp>,
         queue_alert_at -> Nullable<Timestamp>,
         queue_summary_at -> Nullable<Timestamp>,
+        totp_secret -> Nullable<Text>,
+        totp_enabled_at -> Nullable<Timestamp>,
+        totp_last_step -> Nullable<BigInt>,
+        research_consent_at -> Nullable<Timestamp>,
     }
 }
 
@@ -54,6 +58,17 @@ diesel::table! {
         expires_at -> Timestamp,
         user_agent -> Text,
         staff -> Bool,
+        second_factor -> Bool,
+    }
+}
+
+diesel::table! {
+    recovery_codes (id) {
+        id -> BigInt,
+        user_id -> BigInt,
+        code_hash -> Text,
+        created_at -> Timestamp,
+        used_at -> Nullable<Timestamp>,
     }
 }
 
@@ -339,6 +354,7 @@ diesel::table! {
 
 diesel::joinable!(sessions -> users (user_id));
 diesel::joinable!(account_tokens -> users (user_id));
+diesel::joinable!(recovery_codes -> users (user_id));
 diesel::joinable!(group_members -> groups (group_id));
 diesel::joinable!(group_members -> users (user_id));
 diesel::joinable!(topics -> groups (group_id));
@@ -356,6 +372,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     users,
     sessions,
     account_tokens,
+    recovery_codes,
     groups,
     group_members,
     topics,

@@ -256,7 +256,7 @@ pub fn session_cookie(state: &AppState, value: String) -> Cookie<'static> {
 /// Sign-in attempts allowed per account and per client address, a minute and an hour
 /// (bucket, per email address? (else per client address), attempts, minutes). A client
 /// address may be a whole ward behind one router, so it is allowed more.
-type Limits = [(&'static str, bool, i32, i64)];
+pub(crate) type Limits = [(&'static str, bool, i32, i64)];
 
 const SIGN_IN_LIMITS: &Limits = &[
     ("sign-in-account-minute", true, 6, 1),
@@ -273,7 +273,7 @@ const VERIFY_LIMITS: &Limits = &[("verify-address-hour", true, 3, 60), ("verify-
 /// Counts a request against `limits` before any work (a password hashed, an email queued), for
 /// known and unknown addresses alike, so a limit reveals nothing about which accounts exist.
 /// The email address is kept only as a hash. A hit is logged as a structured event.
-async fn limit(
+pub(crate) async fn limit(
     req: &HttpRequest,
     state: &AppState,
     limits: &'static Limits,
@@ -351,12 +351,22 @@ pub async fn login(
     let user_agent = req.headers().get("user-agent").and_then(|v| v.to_str().ok()).unwrap_or_default().to_owned();
     let user_id = account.id;
     let token = db::write(&state.pool, move |conn| {
+        // With two-step sign-in on, no session starts until the code is given.
+        if accounts::totp::settings(conn, account.id)?.enabled() {
+            return Ok(None);
+        }
         if let Some(old) = old {
             accounts::end_session(conn, &old)?;
         }
-        Ok(accounts::start_session(conn, &account, &user_agent)?)
+        Ok(Some(accounts::start_session(conn, &account, &user_agent, false)?))
     })
     .await?;
+    let Some(token) = token else {
+        let mut response = see_other(&format!("/login/two-factor?next={}", crate::web::urlencode(&next)));
+        let pending = super::two_factor::pending_cookie(&state, user_id);
+        response.add_cookie(&pending).map_err(|e| AppError::Internal(e.into()))?;
+        return Ok(response);
+    };
     tracing::info!(user_id, "signed in");
     let mut response = see_other(&next);
     response.add_cookie(&session_cookie(&state, token)).map_err(|e| AppError::Internal(e.into()))?;
@@ -463,7 +473,6 @@ pub async fn reset_request(
     state: web::Data<AppState>,
     form: web::Form<ResetRequestForm>,
 ) -> Result<HttpResponse, AppError> {
-    limit(&req, &state, RESET_LIMITS, &form.email, "asked for password resets").await?;
     let Some(email) = accounts::parse_email(&form.email) else {
         let mut errors = FormErrors::default();
         errors.add("email", "Enter an email address like name@example.com.");
@@ -472,6 +481,8 @@ pub async fn reset_request(
             &ResetRequestPage { chrome: ctx.chrome(), errors, email: form.into_inner().email },
         );
     };
+    // Counted once the address is one (a typo does not use up the allowance), before any email.
+    limit(&req, &state, RESET_LIMITS, &email, "asked for password resets").await?;
     let st = state.clone();
     let em = email.clone();
     db::write(&state.pool, move |conn| {
@@ -617,7 +628,7 @@ pub struct ChangePasswordForm {
 
 /// Needs the current password; ends the member's other sessions (this one stays signed in).
 /// Whether `typed` is the account's password (argon2 off the async threads).
-async fn is_current_password(state: &AppState, email: &str, typed: &str) -> Result<bool, AppError> {
+pub(crate) async fn is_current_password(state: &AppState, email: &str, typed: &str) -> Result<bool, AppError> {
     let email = email.to_owned();
     let stored = db::run(&state.pool, move |conn| Ok(accounts::find_by_email(conn, &email)?)).await?;
     let typed = typed.to_owned();

@@ -272,6 +272,7 @@ struct MemberPage {
     groups: Vec<GroupChoice>,
     saved: bool,
     signed_out: bool,
+    two_factor_reset: bool,
     /// How many browsers the member is signed in on.
     sessions: usize,
 }
@@ -280,6 +281,7 @@ struct MemberPage {
 pub struct SavedQuery {
     saved: Option<String>,
     signed_out: Option<String>,
+    two_factor_reset: Option<String>,
 }
 
 pub async fn member(
@@ -313,6 +315,7 @@ pub async fn member(
         groups,
         saved: query.saved.is_some(),
         signed_out: query.signed_out.is_some(),
+        two_factor_reset: query.two_factor_reset.is_some(),
         sessions,
     })
 }

@@ -3,6 +3,7 @@
 
 mod accounts;
 mod admin;
+mod consent;
 mod groups;
 mod home;
 mod moderation;
@@ -10,6 +11,7 @@ mod notifications;
 pub(crate) mod posts;
 mod pro;
 mod search;
+mod two_factor;
 mod verifications;
 
 use actix_web::web;
@@ -27,6 +29,10 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .route("/register", web::post().to(accounts::register))
         .route("/login", web::get().to(accounts::login_form))
         .route("/login", web::post().to(accounts::login))
+        .route("/login/two-factor", web::get().to(two_factor::second_step_form))
+        .route("/login/two-factor", web::post().to(two_factor::second_step))
+        .route("/me/two-factor", web::get().to(two_factor::settings))
+        .route("/me/two-factor", web::post().to(two_factor::update))
         .route("/logout", web::post().to(accounts::logout))
         .route("/verify-email/resend", web::post().to(accounts::resend_verification))
         .route("/verify-email/{token}", web::get().to(accounts::verify_email))
@@ -38,10 +44,13 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .route("/me/password", web::post().to(accounts::change_password))
         .route("/me/security", web::get().to(accounts::security))
         .route("/me/data", web::get().to(accounts::download_data))
+        .route("/me/research", web::get().to(consent::research))
+        .route("/me/research", web::post().to(consent::save_research))
         .route("/me/delete", web::get().to(accounts::delete_account_form))
         .route("/me/delete", web::post().to(accounts::delete_account))
         .route("/me/security", web::post().to(accounts::end_sessions))
         .route("/admin/members/{id}/sessions", web::post().to(admin::end_member_sessions))
+        .route("/admin/members/{id}/two-factor", web::post().to(two_factor::admin_reset))
         .route("/g/{slug}", web::get().to(groups::group_page))
         .route("/g/{slug}/join", web::post().to(groups::join))
         .route("/g/{slug}/new", web::get().to(groups::new_topic_form))

@@ -33,6 +33,9 @@ pub struct Ctx {
     /// The viewer's text size (a cookie) and this page's address, for the header's control.
     pub text_size: TextSize,
     pub here: String,
+    /// A moderator or admin whose session has not passed two-step sign-in: until it does, they
+    /// are an ordinary member everywhere, and staff pages send them to set it up.
+    pub second_factor_needed: bool,
 }
 
 /// The parts of every page that depend on the viewer (header, navigation, form tokens).
@@ -81,6 +84,8 @@ pub struct ChromeUser {
     pub waiting: (i64, i64),
     /// There may be more waiting than counted ("100+").
     pub waiting_more: bool,
+    /// Staff who must pass two-step sign-in before their staff tools appear.
+    pub second_factor_needed: bool,
 }
 
 impl Ctx {
@@ -95,6 +100,7 @@ impl Ctx {
                 clinician: self.viewer.badge().is_some(),
                 waiting: self.waiting.unwrap_or_default(),
                 waiting_more: self.waiting.is_some_and(|(all, _)| all >= crate::moderation::queue::NAV_COUNT_CAP),
+                second_factor_needed: self.second_factor_needed,
             }),
             site_name: super::SITE_NAME,
             vendor_css: super::assets::vendor_stylesheet_path(),
@@ -110,9 +116,15 @@ impl Ctx {
         self.viewer.signed_in.as_ref().ok_or_else(|| AppError::SignInRequired { next: here.to_owned() })
     }
 
+    /// Where staff who have not passed two-step sign-in are sent instead of a staff page.
+    fn second_factor_first(&self) -> AppError {
+        AppError::Redirect(format!("/me/two-factor?next={}", crate::web::urlencode(&self.here)))
+    }
+
     /// Staff-only pages: admins. Others get a 404, as for a page that does not exist.
     pub fn require_admin(&self) -> Result<&SignedIn, AppError> {
         match &self.viewer.signed_in {
+            Some(_) if self.second_factor_needed => Err(self.second_factor_first()),
             Some(s) if s.account.is_admin => Ok(s),
             None => Err(AppError::SignInRequired { next: "/admin".into() }),
             Some(_) => Err(AppError::NotFound),
@@ -122,6 +134,7 @@ impl Ctx {
     /// Pages for anyone who moderates some group.
     pub fn require_moderator(&self) -> Result<&SignedIn, AppError> {
         match &self.viewer.signed_in {
+            Some(_) if self.second_factor_needed => Err(self.second_factor_first()),
             Some(s) if self.viewer.is_moderator() => Ok(s),
             None => Err(AppError::SignInRequired { next: "/mod/queue".into() }),
             Some(_) => Err(AppError::NotFound),
@@ -152,17 +165,36 @@ impl FromRequest for Ctx {
             let text_size = TextSize::of(req.cookie(crate::web::text_size::COOKIE));
             let here = req.uri().to_string();
             let Some(token) = req.cookie(state.session_cookie()).map(|c| c.value().to_owned()) else {
-                let ctx =
-                    Ctx { viewer: Viewer { signed_in: None }, csrf, rules_version: 0, waiting: None, text_size, here };
+                let ctx = Ctx {
+                    viewer: Viewer { signed_in: None },
+                    csrf,
+                    rules_version: 0,
+                    waiting: None,
+                    text_size,
+                    here,
+                    second_factor_needed: false,
+                };
                 req.extensions_mut().insert(ctx.clone());
                 return Ok(ctx);
             };
-            let (signed_in, rules_version, waiting) = crate::db::run(&state.pool, move |conn| {
+            let (signed_in, rules_version, waiting, second_factor_needed) = crate::db::run(&state.pool, move |conn| {
                 let rules_version = crate::site::current_rules_version(conn)?;
-                let Some((session_id, account)) = crate::accounts::resume_session(conn, &token)? else {
-                    return Ok((None, rules_version, None));
+                let Some(crate::accounts::Resumed { session_id, second_factor, mut account }) =
+                    crate::accounts::resume_session(conn, &token)?
+                else {
+                    return Ok((None, rules_version, None, false));
                 };
-                let memberships = crate::groups::memberships_of(conn, account.id)?;
+                let mut memberships = crate::groups::memberships_of(conn, account.id)?;
+                // Staff powers need a session that passed the second step; until then the
+                // viewer is an ordinary member, so no staff page, button or count can show.
+                let staff = account.is_admin || memberships.iter().any(|m| m.moderates());
+                let second_factor_needed = staff && !second_factor;
+                if second_factor_needed {
+                    account.is_admin = false;
+                    for m in memberships.iter_mut().filter(|m| m.moderates()) {
+                        m.role = crate::groups::ROLE_MEMBER.to_owned();
+                    }
+                }
                 let badge = crate::professionals::badge_of(conn, account.id)?;
                 let clinician_groups = match badge {
                     Some(_) => crate::professionals::approved_groups(conn, account.id)?,
@@ -180,7 +212,7 @@ impl FromRequest for Ctx {
                 } else {
                     None
                 };
-                Ok((viewer.signed_in, rules_version, waiting))
+                Ok((viewer.signed_in, rules_version, waiting, second_factor_needed))
             })
             .await?;
             let needs_rules = signed_in.as_ref().is_some_and(|s| s.account.rules_version.unwrap_or(0) < rules_version);
@@ -191,7 +223,15 @@ impl FromRequest for Ctx {
                     if req.method() == actix_web::http::Method::GET { req.uri().to_string() } else { "/".into() };
                 return Err(AppError::Redirect(format!("/rules?next={}", crate::web::urlencode(&back))));
             }
-            let ctx = Ctx { viewer: Viewer { signed_in }, csrf, rules_version, waiting, text_size, here };
+            let ctx = Ctx {
+                viewer: Viewer { signed_in },
+                csrf,
+                rules_version,
+                waiting,
+                text_size,
+                here,
+                second_factor_needed,
+            };
             req.extensions_mut().insert(ctx.clone());
             Ok(ctx)
         })

@@ -46,7 +46,7 @@ pub fn error_page(status: StatusCode, error: &AppError) -> HttpResponse {
         ),
         AppError::Unavailable(_) => (
             "The forum is having a rest",
-            "We cannot reach our database just now. Nothing you sent has been lost: please try again in a minute.",
+            "We cannot reach our database just now. If you were sending something, it has not been saved yet: go back (what you typed is still there) and send it again in a minute.",
         ),
         _ => (
             "Sorry, something went wrong",

@@ -198,12 +198,16 @@ fn a_worker_that_dies_after_claiming_an_email_does_not_lose_it() {
     let app = spawn_app_with_smtp(smtp.clone());
     let pool = crate::helpers::pool(&app);
     let mut conn = pool.get().unwrap();
-    forum::mail::enqueue(&mut conn, "claimed@example.org", "Still coming", "Sent after the lease ran out.").unwrap();
-    // As a crashed worker leaves it: claimed, unsent, its lease running out in a second.
-    diesel::update(outbox::table)
-        .set(outbox::claimed_until.eq(forum::db::now() + chrono::Duration::seconds(1)))
-        .execute(&mut conn)
-        .unwrap();
+    // As a crashed worker leaves it: claimed, unsent, its lease running out in a second. One
+    // transaction, so the live worker never sees it unclaimed.
+    conn.transaction(|conn| {
+        forum::mail::enqueue(conn, "claimed@example.org", "Still coming", "Sent after the lease ran out.")?;
+        diesel::update(outbox::table)
+            .set(outbox::claimed_until.eq(forum::db::now() + chrono::Duration::seconds(1)))
+            .execute(conn)
+            .map(drop)
+    })
+    .unwrap();
     std::thread::sleep(Duration::from_millis(500));
     assert!(smtp.messages().is_empty(), "nobody sends while the lease holds");
     let received = smtp.wait_for_count(1);

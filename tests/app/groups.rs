@@ -105,6 +105,7 @@ fn a_group_moderator_decides_requests_only_for_their_own_groups() {
         "<span class=\"visually-hidden\"> Hub<",
     );
     admin.post(&format!("/admin/members/{helen_id}"), &[("moderates", &hub_id)]);
+    moderator.enable_two_factor("helpful.helen@example.org");
     let queue = moderator.get("/mod/requests");
     assert_eq!(queue.status, 200);
     queue.assert_lacks("New Nina");

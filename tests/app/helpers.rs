@@ -131,12 +131,13 @@ impl TestApp {
     }
 
     /// Starts a second server on the same database and configuration, as a second instance
-    /// behind a load balancer would be; it stops with the test.
-    pub fn second_instance(&mut self) {
+    /// behind a load balancer would be; it stops with the test. Returns its address.
+    pub fn second_instance(&mut self) -> String {
         let mut config = self.config.clone();
         config.bind = "127.0.0.1:0".into();
-        let (running, _, _) = start_server(config);
+        let (running, port, _) = start_server(config);
         self.servers.push(running);
+        format!("http://127.0.0.1:{port}")
     }
 }
 
@@ -200,18 +201,27 @@ pub fn between(haystack: &str, start: &str, end: &str) -> Option<String> {
 /// A browser: its own cookie jar, redirects not followed (tests look at them).
 pub struct Client {
     pub base: String,
+    /// The forum this person's authenticator app is set up for (`base` of the test's app;
+    /// another instance on the same database accepts the same codes).
+    app_base: String,
     agent: ureq::Agent,
 }
 
 impl TestApp {
     pub fn client(&self) -> Client {
+        self.client_at(&self.base)
+    }
+
+    /// A browser on another server of this test's database (a second instance, a restarted
+    /// process), at `base`.
+    pub fn client_at(&self, base: &str) -> Client {
         let agent: ureq::Agent = ureq::Agent::config_builder()
             .max_redirects(0)
             .http_status_as_error(false)
             .timeout_global(Some(Duration::from_secs(30)))
             .build()
             .into();
-        Client { base: self.base.clone(), agent }
+        Client { base: base.to_owned(), app_base: self.base.clone(), agent }
     }
 
     /// Waits for an email to `to` with a link whose path starts with `path_prefix`, and returns
@@ -271,8 +281,16 @@ impl TestApp {
         }
     }
 
-    /// Creates an admin as `forum admin create` does, and signs them in with a password.
+    /// Creates an admin as `forum admin create` does, signs them in with a password and has
+    /// them turn on two-step sign-in (as the forum requires before any admin page).
     pub fn admin(&self, name: &str) -> (Client, String) {
+        let (client, email) = self.admin_with_password_only(name);
+        client.enable_two_factor(&email);
+        (client, email)
+    }
+
+    /// An admin just created and signed in, who has not set up two-step sign-in yet.
+    pub fn admin_with_password_only(&self, name: &str) -> (Client, String) {
         let email = format!("{}@example.org", name.to_lowercase().replace(' ', "."));
         let link = forum::cli::create_admin(&self.config, &email, name).expect("admin created");
         let path = link.strip_prefix(&self.config.base_url).expect("link points at this forum").to_owned();
@@ -300,6 +318,8 @@ impl TestApp {
         );
         let done = admin.post(&format!("/admin/members/{id}"), &[("moderates", &group_id)]);
         assert_eq!(done.status, 303, "{}", done.body);
+        // Moderators' tools appear once they use two-step sign-in.
+        client.enable_two_factor(&email);
         (client, email, id)
     }
 
@@ -314,6 +334,34 @@ impl TestApp {
         client.login(&email, PASSWORD).expect("new member can sign in");
         (client, email)
     }
+}
+
+/// A test person's authenticator app, and the recovery codes they kept.
+struct Authenticator {
+    secret: String,
+    last_step: i64,
+    recovery_codes: Vec<String>,
+}
+
+/// The test people's authenticator apps, by (forum address, email).
+static AUTHENTICATORS: std::sync::Mutex<std::collections::BTreeMap<(String, String), Authenticator>> =
+    std::sync::Mutex::new(std::collections::BTreeMap::new());
+
+/// What `email` types at the second step of signing in to the forum at `base`: their app's
+/// code now. Each code works once, so a second sign-in within 30 seconds takes the next step's
+/// code (still accepted); a third in the same half-minute uses a recovery code, as a person
+/// who cannot wait would.
+pub fn authenticator_code(base: &str, email: &str) -> String {
+    use forum::accounts::totp;
+    let mut apps = AUTHENTICATORS.lock().unwrap();
+    let app = apps.get_mut(&(base.to_owned(), email.to_owned())).expect("two-step sign-in set up in this test");
+    let now = totp::current_step();
+    let step = now.max(app.last_step + 1);
+    if step > now + 1 {
+        return app.recovery_codes.pop().expect("a recovery code left");
+    }
+    app.last_step = step;
+    format!("{:06}", totp::code_at(&totp::base32_decode(&app.secret).expect("base32 key"), step))
 }
 
 /// The password test admins set.
@@ -342,6 +390,16 @@ impl Client {
         Self::read(self.agent.get(self.url(path)).call().expect("GET sent"))
     }
 
+    /// Like `get`, but `None` when the server cannot be reached (it was killed).
+    pub fn try_get(&self, path: &str) -> Option<Page> {
+        self.agent.get(self.url(path)).call().ok().map(Self::read)
+    }
+
+    /// Like `post_raw`, but `None` when the server cannot be reached.
+    pub fn try_post(&self, path: &str, fields: &[(&str, &str)]) -> Option<Page> {
+        self.agent.post(self.url(path)).send_form(fields.iter().copied()).ok().map(Self::read)
+    }
+
     /// Posts a form exactly as given (no CSRF token added).
     pub fn post_raw(&self, path: &str, fields: &[(&str, &str)]) -> Page {
         Self::read(self.agent.post(self.url(path)).send_form(fields.iter().copied()).expect("POST sent"))
@@ -360,6 +418,11 @@ impl Client {
     pub fn csrf_token(&self) -> String {
         let rules = self.get("/rules");
         if rules.body.contains("name=\"csrf\"") { rules.csrf() } else { self.get("/login").csrf() }
+    }
+
+    /// The same browser (same cookies) talking to another server of the forum at `base`.
+    pub fn on(&self, base: &str) -> Client {
+        Client { base: base.to_owned(), app_base: self.app_base.clone(), agent: self.agent.clone() }
     }
 
     /// Follows a redirect response with a GET.
@@ -383,10 +446,40 @@ impl Client {
         )
     }
 
-    /// Signs in; returns the session cookie header on success, the page on failure.
+    /// Signs in; returns the session cookie header on success, the page on failure. Accounts
+    /// with two-step sign-in give the code from their (test) authenticator app.
     pub fn login(&self, email: &str, password: &str) -> Result<Page, Page> {
         let page = self.post("/login", &[("email", email), ("password", password)]);
+        if page.status == 303 && page.location().starts_with("/login/two-factor") {
+            let form = self.follow(&page);
+            let next = between(&form.body, "name=\"next\" value=\"", "\"").unwrap_or_else(|| "/".into());
+            let code = authenticator_code(&self.app_base, email);
+            let done = self.post("/login/two-factor", &[("code", &code), ("next", &next)]);
+            return if done.status == 303 { Ok(done) } else { Err(done) };
+        }
         if page.status == 303 { Ok(page) } else { Err(page) }
+    }
+
+    /// Turns on two-step sign-in as a person would: adds the key shown on the page to their
+    /// (test) authenticator app and types its code. Returns the recovery codes shown.
+    pub fn enable_two_factor(&self, email: &str) -> Vec<String> {
+        let setup = self.get("/me/two-factor");
+        assert_eq!(setup.status, 200, "{}", setup.body);
+        let secret = between(&setup.body, "name=\"secret\" value=\"", "\"").expect("a key to add to the app");
+        let signature = between(&setup.body, "name=\"signature\" value=\"", "\"").expect("the key's signature");
+        let key = (self.app_base.clone(), email.to_owned());
+        let app = Authenticator { secret: secret.clone(), last_step: 0, recovery_codes: Vec::new() };
+        AUTHENTICATORS.lock().unwrap().insert(key.clone(), app);
+        let code = authenticator_code(&self.app_base, email);
+        let done = self.post(
+            "/me/two-factor",
+            &[("action", "enable"), ("secret", &secret), ("signature", &signature), ("code", &code), ("next", "/")],
+        );
+        assert_eq!(done.status, 200, "{}", done.body);
+        let codes: Vec<String> =
+            done.body.split("<li><code>").skip(1).filter_map(|c| c.split('<').next()).map(str::to_owned).collect();
+        AUTHENTICATORS.lock().unwrap().get_mut(&key).expect("just added").recovery_codes = codes.clone();
+        codes
     }
 
     /// Accepts the current ground rules if asked to.

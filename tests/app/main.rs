@@ -6,9 +6,11 @@ mod smtp;
 
 mod accounts;
 mod admin;
+mod authorization;
 mod backup;
 mod check;
 mod email;
+mod faults;
 mod groups;
 mod moderation;
 mod page_cache;
@@ -19,4 +21,5 @@ mod safeguarding;
 mod search;
 mod security;
 mod storage;
+mod two_factor;
 mod weight;

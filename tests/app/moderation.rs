@@ -148,7 +148,7 @@ fn the_queue_is_only_for_moderators_of_the_post_group() {
     let all = admin.get("/mod/queue");
     let moving_on_item = crate::helpers::id_in_link_before(&all.body, "/mod/queue/", "Moving on question");
 
-    let (moderator, _) = app.member("Hub Helper");
+    let (moderator, moderator_email) = app.member("Hub Helper");
     let members = admin.get("/admin/members").body;
     let helper_id = crate::helpers::id_in_link_before(&members, "/admin/members/", "Hub Helper");
     let hub_id = crate::helpers::id_in_link_before(
@@ -157,6 +157,7 @@ fn the_queue_is_only_for_moderators_of_the_post_group() {
         "<span class=\"visually-hidden\"> Hub<",
     );
     admin.post(&format!("/admin/members/{helper_id}"), &[("moderates", &hub_id)]);
+    moderator.enable_two_factor(&moderator_email);
 
     let scoped = moderator.get("/mod/queue");
     scoped.assert_contains("Hub question");
@@ -406,6 +407,7 @@ fn suspended_members_read_but_do_not_post_and_banned_ones_cannot_sign_in() {
         "<span class=\"visually-hidden\"> Hub<",
     );
     admin.post(&format!("/admin/members/{hal}"), &[("moderates", &hub)]);
+    helper.enable_two_factor("helper.hal@example.org");
     assert_eq!(helper.post(&format!("/mod/members/{rita}"), &[("action", "ban"), ("reason", "x")]).status, 404);
 }
 
@@ -440,6 +442,7 @@ fn an_appeal_goes_to_a_different_moderator_once() {
         "<span class=\"visually-hidden\"> Hub<",
     );
     admin.post(&format!("/admin/members/{first_id}"), &[("moderates", &hub)]);
+    first.enable_two_factor("first.volunteer@example.org");
 
     let item = queue_item_id(&first.get("/mod/queue").body);
     decide(&first, &item, &[("action", "reject"), ("rule", "be-helpful")]);
@@ -477,6 +480,7 @@ fn claims_keep_volunteers_apart_escalation_reaches_admins_and_decisions_can_be_u
         let (m, _) = app.member(name);
         let id = crate::helpers::id_in_link_before(&admin.get("/admin/members").body, "/admin/members/", name);
         admin.post(&format!("/admin/members/{id}"), &[("moderates", &hub)]);
+        m.enable_two_factor(&format!("{}@example.org", name.to_lowercase().replace(' ', ".")));
         mods.push(m);
     }
     let item = queue_item_id(&mods[0].get("/mod/queue").body);
@@ -586,6 +590,7 @@ fn group_moderators_see_only_their_own_members_files_and_log() {
         "<span class=\"visually-hidden\"> Hub<",
     );
     admin.post(&format!("/admin/members/{keeper}"), &[("moderates", &hub)]);
+    hub_mod.enable_two_factor("hub.keeper@example.org");
     let item = queue_item_id(&admin.get("/mod/queue").body);
     decide(&admin, &item, &[("action", "reject"), ("rule", "be-helpful"), ("note", "Fertility note")]);
 

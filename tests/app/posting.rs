@@ -61,6 +61,8 @@ fn an_author_edits_their_post_and_moderators_can_read_the_earlier_version() {
         let group_id = crate::helpers::id_in_link_before(&groups, "/admin/groups/", &marker);
         admin.post(&format!("/admin/members/{member_id}"), &[("moderates", &group_id)]);
     }
+    hub_moderator.enable_two_factor("hub.volunteer@example.org");
+    other_moderator.enable_two_factor("other.volunteer@example.org");
     hub_moderator.get(&format!("/p/{post_id}/history")).assert_contains("My first words.");
     assert_eq!(other_moderator.get(&format!("/p/{post_id}/history")).status, 404, "a moderator of another group");
     let history = admin.get(&format!("/p/{post_id}/history"));

@@ -62,7 +62,7 @@ fn approve(admin: &Client, name: &str, groups: &[&str]) -> String {
 }
 
 /// A verified mammographer approved for `groups`: (client, email, verification id).
-fn mammographer(app: &TestApp, admin: &Client, name: &str, groups: &[&str]) -> (Client, String, String) {
+pub(crate) fn mammographer(app: &TestApp, admin: &Client, name: &str, groups: &[&str]) -> (Client, String, String) {
     let (clinician, email) = app.member(name);
     apply_as_mammographer(&clinician, "RA123456");
     let id = approve(admin, name, groups);

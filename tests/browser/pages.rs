@@ -80,6 +80,9 @@ fn every_page_type_passes_axe_for_every_role() {
         ("my-posts", "/me/posts".to_owned()),
         ("notifications", "/me/notifications".to_owned()),
         ("password", "/me/password".to_owned()),
+        ("security", "/me/security".to_owned()),
+        ("two-step-sign-in-setup", "/me/two-factor".to_owned()),
+        ("research-consent", "/me/research".to_owned()),
         ("apply-for-badge", "/pro/apply".to_owned()),
         ("forbidden", "/mod/queue".to_owned()),
     ] {
@@ -102,7 +105,19 @@ fn every_page_type_passes_axe_for_every_role() {
     sign_in(&browser, &app, &clinician_email, PASSWORD);
     check(&mut browser, &app, "clinician-questions", "/pro/questions", &mut findings);
 
-    sign_in(&browser, &app, &moderator_email, PASSWORD);
+    // The moderator's second step of signing in, with a wrong code first.
+    browser.delete_cookies();
+    browser.goto(&format!("{}/login", app.base));
+    browser.fill("#email", &moderator_email);
+    browser.fill("#password", PASSWORD);
+    browser.click_to_load("main button[type=submit]");
+    findings.extend(inspect(&mut browser, "moderator-sign-in-code"));
+    browser.fill("#code", "000000");
+    browser.click_to_load("main button[type=submit]");
+    findings.extend(inspect(&mut browser, "moderator-sign-in-code-error"));
+    browser.fill("#code", &crate::helpers::authenticator_code(&app.base, &moderator_email));
+    browser.click_to_load("main button[type=submit]");
+    check(&mut browser, &app, "moderator-two-step-sign-in", "/me/two-factor", &mut findings);
     check(&mut browser, &app, "moderator-queue", "/mod/queue", &mut findings);
     let item = between(&browser.source(), "href=\"/mod/queue/", "\"").expect("a held post in the queue");
     for (label, path) in [
