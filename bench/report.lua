@@ -32,7 +32,8 @@ end
 function done(summary, latency, requests)
   local seconds = summary.duration / 1000000
   local bad = summary.errors.status + summary.errors.connect + summary.errors.read + summary.errors.write + summary.errors.timeout
+  -- Only answered requests count towards req/s: a refused form (422) is not a reply posted.
   io.write(string.format("RESULT rps=%.1f p50_ms=%.3f p95_ms=%.3f p99_ms=%.3f mean_ms=%.3f requests=%d errors=%d\n",
-    summary.requests / seconds, latency:percentile(50) / 1000, latency:percentile(95) / 1000,
+    (summary.requests - bad) / seconds, latency:percentile(50) / 1000, latency:percentile(95) / 1000,
     latency:percentile(99) / 1000, latency.mean / 1000, summary.requests, bad))
 end
