@@ -519,19 +519,27 @@ pub fn approved_groups(conn: &mut AnyConnection, user_id: i64) -> QueryResult<Ve
     clinician_groups::table.filter(clinician_groups::user_id.eq(user_id)).select(clinician_groups::group_id).load(conn)
 }
 
-/// Verified clinicians approved for a group, for its page: who, besides members, reads it.
-pub fn clinicians_in(conn: &mut AnyConnection, group_id: i64) -> QueryResult<Vec<(String, Badge)>> {
-    let ids: Vec<i64> = clinician_groups::table
-        .filter(clinician_groups::group_id.eq(group_id))
-        .select(clinician_groups::user_id)
+/// Verified clinicians approved for a group, by name: `limit` of them from `offset`, and how many
+/// there are in all. The group's page names a few; `/g/{slug}/professionals` pages through all.
+pub fn clinicians_in(
+    conn: &mut AnyConnection,
+    group_id: i64,
+    offset: i64,
+    limit: i64,
+) -> QueryResult<(Vec<(String, Badge)>, i64)> {
+    let approved_here =
+        || clinician_groups::table.filter(clinician_groups::group_id.eq(group_id)).select(clinician_groups::user_id);
+    let now = db::now();
+    let total: i64 =
+        badges_held(now).filter(verifications::user_id.eq_any(approved_here())).count().get_result(conn)?;
+    let rows: Vec<(String, Badge)> = badges_held(now)
+        .filter(verifications::user_id.eq_any(approved_here()))
+        .order((users::display_name_key.asc(), users::id.asc()))
+        .offset(offset)
+        .limit(limit)
+        .select((users::display_name, BADGE))
         .load(conn)?;
-    let badges = badges_for(conn, &ids)?;
-    let names: Vec<(i64, String)> = users::table
-        .filter(users::id.eq_any(badges.keys().copied().collect::<Vec<_>>()))
-        .order(users::display_name_key.asc())
-        .select((users::id, users::display_name))
-        .load(conn)?;
-    Ok(names.into_iter().filter_map(|(id, name)| badges.get(&id).map(|b| (name, b.clone()))).collect())
+    Ok((rows, total))
 }
 
 /// A verified professional badge, as every page shows it.
@@ -555,27 +563,40 @@ impl Badge {
     }
 }
 
+/// The columns a [`Badge`] is loaded from.
+type BadgeColumns = (
+    verifications::id,
+    verifications::user_id,
+    professions::badge,
+    professions::id,
+    verifications::regulator,
+    verifications::decided_at,
+    verifications::expires_at,
+);
+const BADGE: BadgeColumns = (
+    verifications::id,
+    verifications::user_id,
+    professions::badge,
+    professions::id,
+    verifications::regulator,
+    verifications::decided_at,
+    verifications::expires_at,
+);
+
 /// Badges held now: approved, not expired, their holder not banned. The caller narrows it to
 /// the members it wants.
 #[diesel::dsl::auto_type(no_type_alias)]
 fn badges_held(now: NaiveDateTime) -> _ {
     let holder: diesel::dsl::Eq<users::id, verifications::user_id> = users::id.eq(verifications::user_id);
     let approved: &'static str = APPROVED;
+    let badge: BadgeColumns = BADGE;
     verifications::table
         .inner_join(professions::table)
         .inner_join(users::table.on(holder))
         .filter(users::banned.eq(false))
         .filter(verifications::status.eq(approved))
         .filter(verifications::expires_at.gt(now))
-        .select((
-            verifications::id,
-            verifications::user_id,
-            professions::badge,
-            professions::id,
-            verifications::regulator,
-            verifications::decided_at,
-            verifications::expires_at,
-        ))
+        .select(badge)
 }
 
 /// The badges held now by any of `user_ids`, in one query.

@@ -41,8 +41,10 @@ struct GroupPage {
     topics: Vec<TopicListItem>,
     /// Badges of the topics' authors.
     badges: HashMap<i64, Badge>,
-    /// Verified clinicians approved to read and answer here, with their badges.
+    /// The first few verified clinicians approved to read and answer here, with their badges,
+    /// and how many there are in all.
     clinicians: Vec<(String, Badge)>,
+    clinician_count: i64,
     page: i64,
     pages: i64,
 }
@@ -63,29 +65,30 @@ pub async fn group_page(
     let slug = slug.into_inner();
     let wanted = query.number();
     let c = ctx.clone();
-    let (group, readable, page, pages, (topics, badges, clinicians)) = db::run(&state.pool, move |conn| {
-        let group = crate::groups::by_slug(conn, &slug)?.ok_or(AppError::NotFound)?;
-        let readable = c.viewer.can_read(&group);
-        if !readable && group.visibility() != Visibility::Private {
-            return Err(refuse_reading(&c, &group, &format!("/g/{}", group.slug)));
-        }
-        // Counts of a group the viewer cannot read never shape the answer (not even a 404 for
-        // a page number), so outsiders always get the same first page. A private group's page
-        // shows what it is for and how to join, never its topics.
-        if !readable {
-            return Ok((group, false, 1, 1, Default::default()));
-        }
-        let pages = ((group.topic_count + posting::TOPICS_PER_PAGE - 1) / posting::TOPICS_PER_PAGE).max(1);
-        if wanted > pages {
-            return Err(AppError::NotFound);
-        }
-        let topics = posting::group_topics(conn, group.id, wanted)?;
-        let authors: Vec<i64> = topics.iter().map(|t| t.author_id).collect();
-        let badges = crate::professionals::badges_for(conn, &authors)?;
-        let clinicians = crate::professionals::clinicians_in(conn, group.id)?;
-        Ok((group, true, wanted, pages, (topics, badges, clinicians)))
-    })
-    .await?;
+    let (group, readable, page, pages, (topics, badges, (clinicians, clinician_count))) =
+        db::run(&state.pool, move |conn| {
+            let group = crate::groups::by_slug(conn, &slug)?.ok_or(AppError::NotFound)?;
+            let readable = c.viewer.can_read(&group);
+            if !readable && group.visibility() != Visibility::Private {
+                return Err(refuse_reading(&c, &group, &format!("/g/{}", group.slug)));
+            }
+            // Counts of a group the viewer cannot read never shape the answer (not even a 404 for
+            // a page number), so outsiders always get the same first page. A private group's page
+            // shows what it is for and how to join, never its topics.
+            if !readable {
+                return Ok((group, false, 1, 1, Default::default()));
+            }
+            let pages = ((group.topic_count + posting::TOPICS_PER_PAGE - 1) / posting::TOPICS_PER_PAGE).max(1);
+            if wanted > pages {
+                return Err(AppError::NotFound);
+            }
+            let topics = posting::group_topics(conn, group.id, wanted)?;
+            let authors: Vec<i64> = topics.iter().map(|t| t.author_id).collect();
+            let badges = crate::professionals::badges_for(conn, &authors)?;
+            let clinicians = crate::professionals::clinicians_in(conn, group.id, 0, CLINICIANS_NAMED)?;
+            Ok((group, true, wanted, pages, (topics, badges, clinicians)))
+        })
+        .await?;
     let membership = ctx.viewer.membership(group.id).map(|m| {
         if m.approved() {
             "You are a member of this group."
@@ -102,10 +105,56 @@ pub async fn group_page(
         topics,
         badges,
         clinicians,
+        clinician_count,
         page,
         pages,
         group,
     })
+}
+
+/// How many verified clinicians a group's page names; the rest are a link away, so the page
+/// stays the same size however many a group has.
+const CLINICIANS_NAMED: i64 = 6;
+/// Clinicians per page of `/g/{slug}/professionals`.
+const CLINICIANS_PER_PAGE: i64 = 50;
+
+#[derive(Template)]
+#[template(path = "group_professionals.html")]
+struct ProfessionalsPage {
+    chrome: Chrome,
+    group: Group,
+    clinicians: Vec<(String, Badge)>,
+    total: i64,
+    page: i64,
+    pages: i64,
+}
+
+/// `/g/{slug}/professionals`: every verified clinician approved for a group, a page at a time.
+/// Shown to those who may read the group's topics.
+pub async fn professionals(
+    ctx: Ctx,
+    state: web::Data<AppState>,
+    slug: web::Path<String>,
+    query: web::Query<PageQuery>,
+) -> Result<HttpResponse, AppError> {
+    let slug = slug.into_inner();
+    let wanted = query.number();
+    let c = ctx.clone();
+    let (group, clinicians, total) = db::run(&state.pool, move |conn| {
+        let group = crate::groups::by_slug(conn, &slug)?.ok_or(AppError::NotFound)?;
+        if !c.viewer.can_read(&group) {
+            return Err(refuse_reading(&c, &group, &format!("/g/{}/professionals", group.slug)));
+        }
+        let offset = (wanted - 1) * CLINICIANS_PER_PAGE;
+        let (clinicians, total) = crate::professionals::clinicians_in(conn, group.id, offset, CLINICIANS_PER_PAGE)?;
+        Ok((group, clinicians, total))
+    })
+    .await?;
+    let pages = ((total + CLINICIANS_PER_PAGE - 1) / CLINICIANS_PER_PAGE).max(1);
+    if wanted > pages {
+        return Err(AppError::NotFound);
+    }
+    html(&ProfessionalsPage { chrome: ctx.chrome(), group, clinicians, total, page: wanted, pages })
 }
 
 pub async fn join(ctx: Ctx, state: web::Data<AppState>, slug: web::Path<String>) -> Result<HttpResponse, AppError> {

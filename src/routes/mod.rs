@@ -52,6 +52,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .route("/admin/members/{id}/sessions", web::post().to(admin::end_member_sessions))
         .route("/admin/members/{id}/two-factor", web::post().to(two_factor::admin_reset))
         .route("/g/{slug}", web::get().to(groups::group_page))
+        .route("/g/{slug}/professionals", web::get().to(groups::professionals))
         .route("/g/{slug}/join", web::post().to(groups::join))
         .route("/g/{slug}/new", web::get().to(groups::new_topic_form))
         .route("/g/{slug}/new", web::post().to(groups::new_topic))

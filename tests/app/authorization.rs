@@ -181,6 +181,7 @@ fn every_route_answers_every_role_as_it_should_and_leaks_nothing_private() {
         (format!("/pro/badge/{verification}"), ANYONE),
         (format!("/u/{insider}"), ANYONE),
         ("/g/secondaries".into(), ANYONE),
+        ("/g/secondaries/professionals".into(), PRIVATE),
         ("/me/two-factor".into(), SIGNED_IN),
         ("/me/password".into(), SIGNED_IN),
         ("/me/security".into(), SIGNED_IN),

@@ -6,7 +6,7 @@
 use std::time::Duration;
 
 use diesel::prelude::*;
-use forum::db::schema::{topics, users, verifications};
+use forum::db::schema::{groups, topics, users, verifications};
 
 use crate::helpers::{Client, TestApp, between, id_in_link_before, spawn_app};
 
@@ -432,6 +432,68 @@ fn clinicians_read_and_answer_in_the_private_groups_they_are_approved_for() {
     // A badge alone does not open a private group.
     assert_eq!(outsider.get(&format!("/t/{topic}")).status, 404);
     outsider.get("/g/secondaries").assert_lacks("capecitabine");
+}
+
+#[test]
+fn a_group_page_names_a_few_professionals_and_links_to_all_of_them() {
+    let app = spawn_app();
+    let pool = crate::helpers::pool(&app);
+    let mut conn = pool.get().unwrap();
+    let group: i64 =
+        groups::table.filter(groups::slug.eq("breast-screening")).select(groups::id).first(&mut conn).unwrap();
+    let now = forum::db::now();
+    // Eight verified clinicians approved for the group, and one whose badge has lapsed.
+    for (i, name) in ["Ada", "Bea", "Cat", "Dot", "Eve", "Fay", "Gil", "Hal", "Lapsed Lou"].iter().enumerate() {
+        let user: i64 = diesel::insert_into(users::table)
+            .values((
+                users::email.eq(format!("clinician{i}@example.invalid")),
+                users::display_name.eq(*name),
+                users::display_name_key.eq(name.to_lowercase()),
+                users::email_verified_at.eq(Some(now)),
+                users::created_at.eq(now),
+            ))
+            .returning(users::id)
+            .get_result(&mut conn)
+            .unwrap();
+        let lapsed = name.starts_with("Lapsed");
+        diesel::insert_into(verifications::table)
+            .values((
+                verifications::user_id.eq(user),
+                verifications::profession_id.eq(1),
+                verifications::regulator.eq("HCPC"),
+                verifications::registration.eq(format!("RA10000{i}")),
+                verifications::workplace.eq("Northtown Breast Screening Unit"),
+                verifications::note.eq(""),
+                verifications::status.eq("approved"),
+                verifications::created_at.eq(now),
+                verifications::decided_at.eq(Some(now)),
+                verifications::expires_at.eq(Some(now + chrono::Duration::days(if lapsed { -1 } else { 300 }))),
+            ))
+            .execute(&mut conn)
+            .unwrap();
+        forum::professionals::set_groups(&mut conn, user, user, &[group]).unwrap();
+    }
+
+    // The group's page names the first six by name, and links to the rest however many there are.
+    let page = app.client().get("/g/breast-screening");
+    for name in ["Ada", "Bea", "Cat", "Dot", "Eve", "Fay"] {
+        page.assert_contains(&format!("{name} <a class=\"badge\""));
+    }
+    page.assert_lacks("Gil");
+    page.assert_lacks("Lapsed Lou");
+    page.assert_contains("<a href=\"/g/breast-screening/professionals\">and 2 more</a>");
+
+    // The full list names all eight (never the lapsed badge), each linked to their profile.
+    let all = app.client().get("/g/breast-screening/professionals");
+    assert_eq!(all.status, 200, "{}", all.body);
+    all.assert_contains("8 verified professionals read and answer in this group");
+    for name in ["Ada", "Bea", "Cat", "Dot", "Eve", "Fay", "Gil", "Hal"] {
+        all.assert_contains(&format!(">{name}</a>"));
+    }
+    all.assert_lacks("Lapsed Lou");
+    assert_eq!(badges_on(&all.body), 8);
+    assert_eq!(app.client().get("/g/breast-screening/professionals?page=2").status, 404);
+    assert_eq!(app.client().get("/g/no-such-group/professionals").status, 404);
 }
 
 #[test]
