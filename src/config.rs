@@ -23,6 +23,9 @@ pub struct Config {
     pub mail_dir: PathBuf,
     /// How often the outbox worker looks for due mail when nobody wakes it.
     pub mail_poll: std::time::Duration,
+    /// Pooled database connections. SQLite's work happens in this process, on the blocking
+    /// threads: four (two per core) searched faster and held less memory than eight. A server's
+    /// work happens in its own processes, which eight keep busy (BENCHMARKS.md).
     pub pool_size: u32,
     /// Argon2id memory cost in KiB (OWASP: 19 MiB with 2 passes and 1 lane).
     pub argon2_memory_kib: u32,
@@ -114,7 +117,6 @@ impl Config {
             .parse::<lettre::message::Mailbox>()
             .with_context(|| format!("FORUM_MAIL_FROM `{mail_from}` is not an email address"))?;
         Ok(Config {
-            database,
             bind,
             base_url,
             session_key,
@@ -123,8 +125,12 @@ impl Config {
             mail_from,
             mail_dir: PathBuf::from(v.mail_dir.unwrap_or_else(|| "data/mail".to_owned())),
             mail_poll: std::time::Duration::from_secs(5),
-            pool_size: 8,
+            pool_size: match &database {
+                Backend::Sqlite(_) => 4,
+                Backend::Postgres(_) => 8,
+            },
             argon2_memory_kib: 19 * 1024,
+            database,
         })
     }
 

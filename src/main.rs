@@ -42,7 +42,7 @@ fn main() -> std::process::ExitCode {
 }
 
 fn serve(config: forum::config::Config) -> anyhow::Result<()> {
-    limit_malloc_arenas();
+    tune_malloc();
     actix_web::rt::System::new().block_on(async move {
         let address = config.base_url.clone();
         let app = forum::startup::Application::build(config)?;
@@ -52,13 +52,18 @@ fn serve(config: forum::config::Config) -> anyhow::Result<()> {
     })
 }
 
-/// glibc gives each thread that allocates under contention an arena of its own, and the
-/// server's worker and blocking threads would each keep one: two arenas hold peak memory
-/// about a fifth lower at the same request rate (BENCHMARKS.md). Other allocators: nothing.
-fn limit_malloc_arenas() {
+/// Two glibc tunables that keep peak memory down (BENCHMARKS.md has the figures). Each thread
+/// that allocates under contention would get an arena of its own, and the server's worker and
+/// blocking threads would each keep one: two arenas hold peak memory about a fifth lower at the
+/// same request rate. And a large block, once freed, would raise the threshold above which
+/// blocks are mapped on their own: argon2's 19 MiB would then come from an arena and stay there
+/// after the sign-in, so the threshold is fixed at glibc's starting value and every block that
+/// large goes back to the system when it is freed. Other allocators: nothing.
+fn tune_malloc() {
     #[cfg(all(target_os = "linux", target_env = "gnu"))]
-    // SAFETY: mallopt only sets an allocator tunable; it is called before any thread starts.
+    // SAFETY: mallopt only sets allocator tunables; it is called before any thread starts.
     unsafe {
         libc::mallopt(libc::M_ARENA_MAX, 2);
+        libc::mallopt(libc::M_MMAP_THRESHOLD, 128 * 1024);
     }
 }

@@ -288,21 +288,21 @@ struct Row {
 /// a rare one; beyond this many results the page says "more than [`COUNT_CAP`]".
 const CANDIDATES: i64 = COUNT_CAP + 1;
 
-/// SQLite: the newest visible matches, each with its bm25 score (lower is better). A hit is a
-/// post's id, or minus a topic's id for its opening post, so a title match (a little ahead)
-/// and a match in the opening post's text are one result. The FTS table drives each join
+/// SQLite: the newest visible matches, each with its score (`src/db/relevance.rs`; lower is
+/// better, titles weigh double). A hit is a post's id, or minus a topic's id for its opening
+/// post, so a title match and a match in the opening post's text are one result. The FTS table drives each join
 /// (CROSS JOIN keeps that order), so the walk is in the index's own rowid order and stops.
 fn sqlite_ranked(topic_visible: &str, offset: i64) -> String {
     format!(
         "WITH matched AS (
             SELECT * FROM (
-                SELECT CASE WHEN p.is_opening THEN -t.id ELSE p.id END AS hit, bm25(post_search) AS score
+                SELECT CASE WHEN p.is_opening THEN -t.id ELSE p.id END AS hit, relevance(post_search) AS score
                   FROM post_search CROSS JOIN posts p ON p.id = post_search.rowid CROSS JOIN topics t ON t.id = p.topic_id
                  WHERE post_search MATCH ?1 AND p.status = 'live' AND {topic_visible}
                  ORDER BY post_search.rowid DESC LIMIT {CANDIDATES})
             UNION ALL
             SELECT * FROM (
-                SELECT -t.id AS hit, bm25(topic_search) - 5.0 AS score
+                SELECT -t.id AS hit, 2 * relevance(topic_search) AS score
                   FROM topic_search CROSS JOIN topics t ON t.id = topic_search.rowid
                  WHERE topic_search MATCH ?1 AND {topic_visible}
                  ORDER BY topic_search.rowid DESC LIMIT {CANDIDATES})
