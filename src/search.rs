@@ -1,7 +1,8 @@
 //! Full-text search over live posts and topic titles. The one module with backend-specific SQL:
-//! SQLite matches in FTS5 tables kept in step by triggers, PostgreSQL in generated `tsvector`
-//! columns with GIN indexes (migration `…_search`). Both index live text only, changed in the
-//! same transaction as the post, so removed or deleted text is unsearchable at once.
+//! SQLite matches in FTS5 tables kept in step by triggers, PostgreSQL in the `tsvector`s of the
+//! narrow `post_search` table with a GIN index, kept by triggers too (migration
+//! `…_search_table`). Both index live text only, changed in the same transaction as the post or
+//! title, so removed or deleted text is unsearchable at once.
 //!
 //! What a viewer may see is decided here too: only live posts in live topics of the groups the
 //! caller passes (those the viewer can read), decided while the index is walked, so the count
@@ -9,7 +10,7 @@
 //! crowd out the viewer's own.
 //!
 //! Cost is bounded by design: each query walks its index newest first and ranks at most
-//! [`CANDIDATES`] posts and as many titles, however common the words (BENCHMARKS.md has the
+//! [`CANDIDATES`] posts (and, on SQLite, as many titles), however common the words (BENCHMARKS.md has the
 //! figures at a million posts).
 
 use chrono::NaiveDateTime;
@@ -314,29 +315,23 @@ fn sqlite_ranked(topic_visible: &str, offset: i64) -> String {
     )
 }
 
-/// PostgreSQL: the same with ts_rank (higher is better; titles weigh double), computed for the
-/// candidates only. The query is written out where it is used, not taken from a CTE, so the
-/// planner sees the words and can choose: for a common word, walking posts newest first and
-/// stopping; for a rare one, the GIN index.
+/// PostgreSQL: the same with ts_rank (higher is better), computed for the candidates only. An
+/// opening post's words include its topic's title (weighted A, which counts double here), so
+/// one walk over the narrow `post_search` finds title and text matches alike. The query is
+/// written out where it is used, not taken from a CTE, so the planner sees the words and can
+/// choose: for a common word, walking `post_search` newest first and stopping; for a rare one,
+/// the GIN index.
 fn postgres_ranked(topic_visible: &str, offset: i64) -> String {
     format!(
-        "WITH post_hits AS (
-            SELECT CASE WHEN p.is_opening THEN -t.id ELSE p.id END AS hit, p.search AS doc
-              FROM posts p JOIN topics t ON t.id = p.topic_id
-             WHERE p.search @@ websearch_to_tsquery('english', $1) AND p.status = 'live' AND {topic_visible}
-             ORDER BY p.id DESC LIMIT {CANDIDATES}),
-        title_hits AS (
-            SELECT -t.id AS hit, t.search AS doc FROM topics t
-             WHERE t.search @@ websearch_to_tsquery('english', $1) AND {topic_visible}
-             ORDER BY t.id DESC LIMIT {CANDIDATES}),
-        matched AS (
-            SELECT hit, ts_rank(doc, websearch_to_tsquery('english', $1)) AS score FROM post_hits
-            UNION ALL
-            SELECT hit, 2 * ts_rank(doc, websearch_to_tsquery('english', $1)) AS score FROM title_hits
-        ),
+        "WITH hits AS (
+            SELECT CASE WHEN p.is_opening THEN -t.id ELSE p.id END AS hit,
+                   ts_rank('{{0.1, 0.2, 0.4, 0.2}}', s.search, websearch_to_tsquery('english', $1)) AS score
+              FROM post_search s JOIN posts p ON p.id = s.post_id JOIN topics t ON t.id = p.topic_id
+             WHERE s.search @@ websearch_to_tsquery('english', $1) AND p.status = 'live' AND {topic_visible}
+             ORDER BY s.post_id DESC LIMIT {CANDIDATES}),
         ranked AS (
-            SELECT hit, MAX(score) AS score, COUNT(*) OVER () AS total FROM matched
-             GROUP BY hit ORDER BY score DESC, hit DESC LIMIT {PER_PAGE} OFFSET {offset})
+            SELECT hit, score, COUNT(*) OVER () AS total FROM hits
+             ORDER BY score DESC, hit DESC LIMIT {PER_PAGE} OFFSET {offset})
         {COLUMNS} ORDER BY r.score DESC, p.id DESC"
     )
 }
@@ -352,7 +347,8 @@ const COLUMNS: &str = "SELECT p.id AS post_id, t.id AS topic_id, t.title AS topi
 
 /// One page of results for `query` within `group_ids` (groups the viewer may read), ranked by
 /// relevance with the newer post first on a tie, and how many results there are (up to
-/// [`CANDIDATES`] of posts plus as many of titles: more than [`COUNT_CAP`] means "many").
+/// [`CANDIDATES`] of posts, on SQLite plus as many of titles: more than [`COUNT_CAP`] means
+/// "many").
 /// Ranking is among the newest [`CANDIDATES`] matches, which is every match for all but the
 /// commonest words.
 pub fn search(conn: &mut AnyConnection, query: &Query, group_ids: &[i64], page: i64) -> QueryResult<(i64, Vec<Hit>)> {

@@ -88,22 +88,29 @@ impl ManageConnection for ConnectionManager {
     }
 }
 
+/// Applies each backend's settings to every new pooled connection.
+#[derive(Debug)]
+struct ConnectionSettings;
+
 /// Per-connection SQLite settings: WAL so readers never wait for the writer, foreign keys
 /// enforced, a busy timeout so concurrent writers queue instead of failing, and a page cache of
 /// 500 KiB rather than 2 MB. The operating system caches the file anyway; at a million posts
 /// the smaller cache held peak memory 9 MB lower and searched a little faster (BENCHMARKS.md).
-#[derive(Debug)]
-struct SqlitePragmas;
-
 const SQLITE_PRAGMAS: &str = "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; \
      PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 5000; PRAGMA cache_size = -500;";
 
-impl CustomizeConnection<AnyConnection, r2d2::Error> for SqlitePragmas {
+/// Per-connection PostgreSQL settings: no parallel workers. A request's queries are short, and
+/// on a small server the cores are already busy with other requests: at a million posts,
+/// searching without parallel workers served 110 rather than 75 a second (BENCHMARKS.md).
+const POSTGRES_SETTINGS: &str = "SET max_parallel_workers_per_gather = 0";
+
+impl CustomizeConnection<AnyConnection, r2d2::Error> for ConnectionSettings {
     fn on_acquire(&self, conn: &mut AnyConnection) -> Result<(), r2d2::Error> {
-        if let AnyConnection::Sqlite(c) = conn {
-            c.batch_execute(SQLITE_PRAGMAS).map_err(r2d2::Error::QueryError)?;
+        match conn {
+            AnyConnection::Sqlite(c) => c.batch_execute(SQLITE_PRAGMAS),
+            AnyConnection::Postgres(c) => c.batch_execute(POSTGRES_SETTINGS),
         }
-        Ok(())
+        .map_err(r2d2::Error::QueryError)
     }
 }
 
@@ -118,7 +125,7 @@ pub fn connect(backend: &Backend, pool_size: u32) -> anyhow::Result<Pool> {
         // A server's connection can drop (a restart): test each before use. A SQLite file's
         // cannot, and the test would be one more statement on every request.
         .test_on_check_out(matches!(backend, Backend::Postgres(_)))
-        .connection_customizer(Box::new(SqlitePragmas))
+        .connection_customizer(Box::new(ConnectionSettings))
         .build(ConnectionManager { backend: backend.clone() })
         .map_err(|e| anyhow::anyhow!("{e}"))
         .with_context(|| format!("cannot open the database {}", describe(backend)))?;

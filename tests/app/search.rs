@@ -61,12 +61,15 @@ fn search_shows_only_what_the_viewer_may_read_and_forgets_removed_text_at_once()
     member.get("/search?q=zoladex").assert_contains("No results");
 
     // Edited: the old words go, the new words come. Removed and deleted: gone at once.
-    let topic = admin.start_topic("moving-on", "Hair", "Cold capping kept most of my hair.");
+    let topic = admin.start_topic("moving-on", "Hair loss", "Cold capping kept most of my hair.");
     let post = id_in_link_before(&admin.get(&format!("/t/{topic}")).body, "id=\"p", "Cold capping");
     app.client().get("/search?q=capping").assert_contains("1 result");
-    let edited = admin.post(&format!("/p/{post}/edit"), &[("title", "Hair"), ("body", "Scalp cooling kept my hair.")]);
+    app.client().get("/search?q=loss").assert_contains("1 result");
+    let edited =
+        admin.post(&format!("/p/{post}/edit"), &[("title", "Scalp cooling"), ("body", "Scalp cooling kept my hair.")]);
     assert_eq!(edited.status, 303, "{}", edited.body);
     app.client().get("/search?q=capping").assert_contains("No results");
+    app.client().get("/search?q=loss").assert_contains("No results");
     app.client().get("/search?q=cooling").assert_contains("1 result");
     let (reader, _) = app.member("Reader Rae");
     let reply = reader.reply(topic, "Wigs from the hospital were lovely too.");

@@ -33,7 +33,7 @@ struct PgColumn {
 }
 
 /// Search is the one place the backends differ by design (`src/search.rs`): SQLite's FTS5
-/// tables and their shadow tables, PostgreSQL's generated `search` columns.
+/// tables and their shadow tables, PostgreSQL's `post_search` table and generated `search` column.
 fn backend_specific(table: &str, column: &str) -> bool {
     table.starts_with("post_search") || table.starts_with("topic_search") || column == "search"
 }
