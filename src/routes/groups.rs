@@ -41,10 +41,10 @@ struct GroupPage {
     topics: Vec<TopicListItem>,
     /// Badges of the topics' authors.
     badges: HashMap<i64, Badge>,
-    /// The first few verified clinicians approved to read and answer here, with their badges,
-    /// and how many there are in all.
+    /// A few verified clinicians approved to read and answer here, with their badges, by name,
+    /// and whether there are more.
     clinicians: Vec<(String, Badge)>,
-    clinician_count: i64,
+    more_clinicians: bool,
     page: i64,
     pages: i64,
 }
@@ -65,30 +65,32 @@ pub async fn group_page(
     let slug = slug.into_inner();
     let wanted = query.number();
     let c = ctx.clone();
-    let (group, readable, page, pages, (topics, badges, (clinicians, clinician_count))) =
-        db::run(&state.pool, move |conn| {
-            let group = crate::groups::by_slug(conn, &slug)?.ok_or(AppError::NotFound)?;
-            let readable = c.viewer.can_read(&group);
-            if !readable && group.visibility() != Visibility::Private {
-                return Err(refuse_reading(&c, &group, &format!("/g/{}", group.slug)));
-            }
-            // Counts of a group the viewer cannot read never shape the answer (not even a 404 for
-            // a page number), so outsiders always get the same first page. A private group's page
-            // shows what it is for and how to join, never its topics.
-            if !readable {
-                return Ok((group, false, 1, 1, Default::default()));
-            }
-            let pages = ((group.topic_count + posting::TOPICS_PER_PAGE - 1) / posting::TOPICS_PER_PAGE).max(1);
-            if wanted > pages {
-                return Err(AppError::NotFound);
-            }
-            let topics = posting::group_topics(conn, group.id, wanted)?;
-            let authors: Vec<i64> = topics.iter().map(|t| t.author_id).collect();
-            let badges = crate::professionals::badges_for(conn, &authors)?;
-            let clinicians = crate::professionals::clinicians_in(conn, group.id, 0, CLINICIANS_NAMED)?;
-            Ok((group, true, wanted, pages, (topics, badges, clinicians)))
-        })
-        .await?;
+    let (group, readable, page, pages, (topics, badges, mut clinicians)) = db::run(&state.pool, move |conn| {
+        let group = crate::groups::by_slug(conn, &slug)?.ok_or(AppError::NotFound)?;
+        let readable = c.viewer.can_read(&group);
+        if !readable && group.visibility() != Visibility::Private {
+            return Err(refuse_reading(&c, &group, &format!("/g/{}", group.slug)));
+        }
+        // Counts of a group the viewer cannot read never shape the answer (not even a 404 for
+        // a page number), so outsiders always get the same first page. A private group's page
+        // shows what it is for and how to join, never its topics.
+        if !readable {
+            return Ok((group, false, 1, 1, Default::default()));
+        }
+        let pages = ((group.topic_count + posting::TOPICS_PER_PAGE - 1) / posting::TOPICS_PER_PAGE).max(1);
+        if wanted > pages {
+            return Err(AppError::NotFound);
+        }
+        let topics = posting::group_topics(conn, group.id, wanted)?;
+        let authors: Vec<i64> = topics.iter().map(|t| t.author_id).collect();
+        let badges = crate::professionals::badges_for(conn, &authors)?;
+        let clinicians = crate::professionals::some_clinicians_in(conn, group.id, CLINICIANS_NAMED + 1)?;
+        Ok((group, true, wanted, pages, (topics, badges, clinicians)))
+    })
+    .await?;
+    let more_clinicians = clinicians.len() as i64 > CLINICIANS_NAMED;
+    clinicians.truncate(CLINICIANS_NAMED as usize);
+    clinicians.sort_by_cached_key(|(name, _)| name.to_lowercase());
     let membership = ctx.viewer.membership(group.id).map(|m| {
         if m.approved() {
             "You are a member of this group."
@@ -105,7 +107,7 @@ pub async fn group_page(
         topics,
         badges,
         clinicians,
-        clinician_count,
+        more_clinicians,
         page,
         pages,
         group,

@@ -474,14 +474,16 @@ fn a_group_page_names_a_few_professionals_and_links_to_all_of_them() {
         forum::professionals::set_groups(&mut conn, user, user, &[group]).unwrap();
     }
 
-    // The group's page names the first six by name, and links to the rest however many there are.
+    // The group's page names six, and links to all of them however many there are.
     let page = app.client().get("/g/breast-screening");
     for name in ["Ada", "Bea", "Cat", "Dot", "Eve", "Fay"] {
         page.assert_contains(&format!("{name} <a class=\"badge\""));
     }
     page.assert_lacks("Gil");
     page.assert_lacks("Lapsed Lou");
-    page.assert_contains("<a href=\"/g/breast-screening/professionals\">and 2 more</a>");
+    page.assert_contains(
+        "and more: <a href=\"/g/breast-screening/professionals\">all verified professionals in this group</a>",
+    );
 
     // The full list names all eight (never the lapsed badge), each linked to their profile.
     let all = app.client().get("/g/breast-screening/professionals");
