@@ -10,8 +10,8 @@
 //! crowd out the viewer's own.
 //!
 //! Cost is bounded by design: each query walks its index newest first and ranks at most
-//! [`CANDIDATES`] posts (and, on SQLite, as many titles), however common the words (BENCHMARKS.md has the
-//! figures at a million posts).
+//! [`CANDIDATES`] posts (and, on SQLite, as many titles), however common the words
+//! (BENCHMARKS.md has the figures at a million posts).
 
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
@@ -291,8 +291,9 @@ const CANDIDATES: i64 = COUNT_CAP + 1;
 
 /// SQLite: the newest visible matches, each with its score (`src/db/relevance.rs`; lower is
 /// better, titles weigh double). A hit is a post's id, or minus a topic's id for its opening
-/// post, so a title match and a match in the opening post's text are one result. The FTS table drives each join
-/// (CROSS JOIN keeps that order), so the walk is in the index's own rowid order and stops.
+/// post, so a title match and a match in the opening post's text are one result. The FTS table
+/// drives each join (CROSS JOIN keeps that order), so the walk is in the index's own rowid order
+/// and stops.
 fn sqlite_ranked(topic_visible: &str, offset: i64) -> String {
     format!(
         "WITH matched AS (

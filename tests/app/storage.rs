@@ -33,9 +33,9 @@ struct PgColumn {
 }
 
 /// Search is the one place the backends differ by design (`src/search.rs`): SQLite's FTS5
-/// tables and their shadow tables, PostgreSQL's `post_search` table and generated `search` column.
-fn backend_specific(table: &str, column: &str) -> bool {
-    table.starts_with("post_search") || table.starts_with("topic_search") || column == "search"
+/// tables and their shadow tables, PostgreSQL's `post_search` table.
+fn backend_specific(table: &str) -> bool {
+    table.starts_with("post_search") || table.starts_with("topic_search")
 }
 
 /// (table, column, nullable) for every table the migrations create.
@@ -61,7 +61,7 @@ fn columns(conn: &mut AnyConnection) -> BTreeSet<(String, String, bool)> {
         .map(|r| (r.table_name, r.column_name, r.is_nullable == "YES"))
         .collect(),
     };
-    all.into_iter().filter(|(table, column, _)| !backend_specific(table, column)).collect()
+    all.into_iter().filter(|(table, _, _)| !backend_specific(table)).collect()
 }
 
 fn migrated(url: &str) -> AnyConnection {

@@ -2,7 +2,7 @@
 -- `posts` read each post's whole row, and titles needed a second walk over `topics`. This table
 -- holds only what the walk reads, a live post's id and words, with an opening post's words
 -- including its topic's title (weighted A), so one narrow walk finds both: at a million posts
--- "tamoxifen" went from 22 to 3 ms and "tired chemo" from 68 to 27 (BENCHMARKS.md). It is
+-- "tamoxifen" went from 22 to 3 ms and "tired chemo" from 68 to 42 (BENCHMARKS.md). It is
 -- PostgreSQL's counterpart of SQLite's FTS5 tables (SQLite needs no migration here). Triggers
 -- keep it in the same transaction as every insert, edit, redaction, removal and deletion of a
 -- post and every change of a title: only live text is ever in it.
