@@ -9,13 +9,15 @@
 //! is of those results alone and says nothing about what is hidden, and matches elsewhere never
 //! crowd out the viewer's own.
 //!
-//! Cost is bounded by design: each query walks its index newest first and ranks at most
-//! [`CANDIDATES`] posts (and, on SQLite, as many titles), however common the words
-//! (BENCHMARKS.md has the figures at a million posts).
+//! Cost is bounded by design: each search finds the newest matches first and ranks at most
+//! [`CANDIDATES`] posts (and, on SQLite, as many titles), however common the words. SQLite
+//! walks its FTS5 index newest first and stops. PostgreSQL reads windows of post ids newest
+//! first through the GIN index, as many as the matches' density calls for ([`Read`]). Ranking
+//! and paging are then the same for both (BENCHMARKS.md has the figures at a million posts).
 
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
-use diesel::sql_types::{BigInt, Text, Timestamp};
+use diesel::sql_types::{BigInt, Double, Nullable, Text, Timestamp};
 
 use crate::db::AnyConnection;
 
@@ -280,71 +282,152 @@ struct Row {
     is_opening: bool,
     #[diesel(sql_type = Text)]
     body_md: String,
-    #[diesel(sql_type = BigInt)]
-    total: i64,
 }
 
-/// How many of the newest matching posts (and, separately, topic titles) are ranked. Finding
-/// them walks the index newest first and stops, so a word in half the forum costs no more than
-/// a rare one; beyond this many results the page says "more than [`COUNT_CAP`]".
+/// A result before ranking: a post's id, or minus a topic's id for its opening post (so a title
+/// match and a match in the opening post's text are one result), and how well it matched
+/// (higher is better).
+#[derive(QueryableByName, Debug, Clone, Copy, PartialEq)]
+struct Candidate {
+    #[diesel(sql_type = BigInt)]
+    hit: i64,
+    #[diesel(sql_type = Double)]
+    score: f64,
+}
+
+/// How many of the newest matching posts (and, on SQLite, separately topic titles) are ranked.
+/// Finding them reads the newest first and stops, so a word in half the forum costs no more
+/// than a rare one; beyond this many results the page says "more than [`COUNT_CAP`]".
 const CANDIDATES: i64 = COUNT_CAP + 1;
 
-/// SQLite: the newest visible matches, each with its score (`src/db/relevance.rs`; lower is
-/// better, titles weigh double). A hit is a post's id, or minus a topic's id for its opening
-/// post, so a title match and a match in the opening post's text are one result. The FTS table
-/// drives each join (CROSS JOIN keeps that order), so the walk is in the index's own rowid order
-/// and stops.
-fn sqlite_ranked(topic_visible: &str, offset: i64) -> String {
+/// SQLite: the newest visible matches, each scored by `relevance` (`src/db/relevance.rs`, lower
+/// is better, so negated here; titles weigh double), one row per hit. The FTS table drives each
+/// join (CROSS JOIN keeps that order), so the walk is in the index's own rowid order and stops.
+fn sqlite_candidates(topic_visible: &str) -> String {
     format!(
-        "WITH matched AS (
+        "SELECT hit, MAX(score) AS score FROM (
             SELECT * FROM (
-                SELECT CASE WHEN p.is_opening THEN -t.id ELSE p.id END AS hit, relevance(post_search) AS score
+                SELECT CASE WHEN p.is_opening THEN -t.id ELSE p.id END AS hit, -relevance(post_search) AS score
                   FROM post_search CROSS JOIN posts p ON p.id = post_search.rowid CROSS JOIN topics t ON t.id = p.topic_id
                  WHERE post_search MATCH ?1 AND p.status = 'live' AND {topic_visible}
                  ORDER BY post_search.rowid DESC LIMIT {CANDIDATES})
             UNION ALL
             SELECT * FROM (
-                SELECT -t.id AS hit, 2 * relevance(topic_search) AS score
+                SELECT -t.id AS hit, -2 * relevance(topic_search) AS score
                   FROM topic_search CROSS JOIN topics t ON t.id = topic_search.rowid
                  WHERE topic_search MATCH ?1 AND {topic_visible}
-                 ORDER BY topic_search.rowid DESC LIMIT {CANDIDATES})
-        ),
-        ranked AS (
-            SELECT hit, MIN(score) AS score, COUNT(*) OVER () AS total FROM matched
-             GROUP BY hit ORDER BY score ASC, hit DESC LIMIT {PER_PAGE} OFFSET {offset})
-        {COLUMNS} ORDER BY r.score ASC, p.id DESC"
+                 ORDER BY topic_search.rowid DESC LIMIT {CANDIDATES}))
+         GROUP BY hit"
     )
 }
 
-/// PostgreSQL: the same with ts_rank (higher is better), computed for the candidates only. An
-/// opening post's words include its topic's title (weighted A, which counts double here), so
-/// one walk over the narrow `post_search` finds title and text matches alike. The query is
-/// written out where it is used, not taken from a CTE, so the planner sees the words and can
-/// choose: for a common word, walking `post_search` newest first and stopping; for a rare one,
-/// the GIN index.
-fn postgres_ranked(topic_visible: &str, offset: i64) -> String {
+/// PostgreSQL groups post ids in windows of 2^`WINDOW_BITS`, and each post's words carry a mark
+/// naming its window (`'#61'` for ids 999 424 to 1 015 807; migration `…_search_windows`, which
+/// must agree). "The words and this window's mark" lets the GIN index skip every other window,
+/// so a search reads the windows it needs, newest first, and no more.
+const WINDOW_BITS: u32 = 14;
+/// Searches whose matches are sparser than `CANDIDATES` in this many windows read the older
+/// posts in one query instead, where the planner can use the GIN index whole.
+const MAX_WINDOWS: i64 = 16;
+
+/// What a PostgreSQL search reads next.
+#[derive(Debug, PartialEq, Eq)]
+enum Read {
+    /// These windows, newest first.
+    Windows(std::ops::RangeInclusive<i64>),
+    /// Every post older than this id.
+    Older(i64),
+    Done,
+}
+
+impl Read {
+    /// The newest two windows: the newest one alone may have only just begun.
+    fn first(newest_id: i64) -> Read {
+        let top = newest_id >> WINDOW_BITS;
+        Read::Windows((top - 1).max(0)..=top)
+    }
+
+    /// After reading every window from `oldest` to the newest and finding `found` visible
+    /// matches: enough windows more for the rest at the density seen so far, and one spare.
+    fn after(newest_id: i64, oldest: i64, found: i64) -> Read {
+        if found >= CANDIDATES || oldest == 0 {
+            return Read::Done;
+        }
+        let below = oldest << WINDOW_BITS;
+        let top = newest_id >> WINDOW_BITS;
+        let read_ids = newest_id - below + 1;
+        let wanted = (CANDIDATES - found).saturating_mul(read_ids) / found.max(1);
+        let more = wanted / (1 << WINDOW_BITS) + 2;
+        if found == 0 || top - oldest + 1 + more > MAX_WINDOWS {
+            Read::Older(below)
+        } else {
+            Read::Windows((oldest - more).max(0)..=oldest - 1)
+        }
+    }
+}
+
+/// PostgreSQL: the newest visible matches with their `ts_rank` (an opening post's words include
+/// its topic's title, weighted A, which counts double here), read a few windows at a time.
+fn postgres_candidates(conn: &mut AnyConnection, text: &str, topic_visible: &str) -> QueryResult<Vec<Candidate>> {
+    #[derive(QueryableByName)]
+    struct Newest {
+        #[diesel(sql_type = Nullable<BigInt>)]
+        id: Option<i64>,
+    }
+    const QUERY: &str = "websearch_to_tsquery('english', $1)";
+    // Stop words alone make an empty query, which ANDed with a window's mark would match all of it.
+    let newest = diesel::sql_query(format!(
+        "SELECT CASE WHEN numnode({QUERY}) > 0 THEN (SELECT MAX(post_id) FROM post_search) END AS id"
+    ))
+    .bind::<Text, _>(text)
+    .get_result::<Newest>(conn)?
+    .id;
+    let Some(newest) = newest else { return Ok(Vec::new()) };
+    let mut found: Vec<Candidate> = Vec::new();
+    let mut read = Read::first(newest);
+    loop {
+        let (matches, oldest) = match &read {
+            Read::Windows(windows) => {
+                let marks = windows.clone().rev().map(|w| format!("s.search @@ ({QUERY} && '#{w}'::tsquery)"));
+                (marks.collect::<Vec<_>>().join(" OR "), *windows.start())
+            }
+            Read::Older(below) => (format!("s.search @@ {QUERY} AND s.post_id < {below}"), 0),
+            Read::Done => return Ok(found),
+        };
+        // The matches are sorted before they are joined (OFFSET 0 keeps the planner from
+        // merging the two), so only as many are looked up as the page of candidates needs.
+        let sql = format!(
+            "SELECT CASE WHEN p.is_opening THEN -t.id ELSE p.id END AS hit,
+                    ts_rank('{{0.1, 0.2, 0.4, 0.2}}', s.search, {QUERY})::float8 AS score
+               FROM (SELECT post_id, search FROM post_search s WHERE {matches} ORDER BY post_id DESC OFFSET 0) s
+               JOIN posts p ON p.id = s.post_id JOIN topics t ON t.id = p.topic_id
+              WHERE p.status = 'live' AND {topic_visible}
+              ORDER BY s.post_id DESC LIMIT {}",
+            CANDIDATES - found.len() as i64
+        );
+        found.extend(diesel::sql_query(sql).bind::<Text, _>(text).load::<Candidate>(conn)?);
+        read = match read {
+            Read::Windows(_) => Read::after(newest, oldest, found.len() as i64),
+            _ => Read::Done,
+        };
+    }
+}
+
+/// The page's rows, in `page`'s order: each hit's post (an opening post found from its topic),
+/// topic, group and author. What may be seen was decided while finding the candidates.
+fn page_rows(page: &[Candidate]) -> String {
+    let hits = page.iter().enumerate().map(|(i, c)| format!("({}, {i})", c.hit)).collect::<Vec<_>>();
     format!(
-        "WITH hits AS (
-            SELECT CASE WHEN p.is_opening THEN -t.id ELSE p.id END AS hit,
-                   ts_rank('{{0.1, 0.2, 0.4, 0.2}}', s.search, websearch_to_tsquery('english', $1)) AS score
-              FROM post_search s JOIN posts p ON p.id = s.post_id JOIN topics t ON t.id = p.topic_id
-             WHERE s.search @@ websearch_to_tsquery('english', $1) AND p.status = 'live' AND {topic_visible}
-             ORDER BY s.post_id DESC LIMIT {CANDIDATES}),
-        ranked AS (
-            SELECT hit, score, COUNT(*) OVER () AS total FROM hits
-             ORDER BY score DESC, hit DESC LIMIT {PER_PAGE} OFFSET {offset})
-        {COLUMNS} ORDER BY r.score DESC, p.id DESC"
+        "WITH r(hit, ord) AS (VALUES {})
+         SELECT p.id AS post_id, t.id AS topic_id, t.title AS topic_title, g.name AS group_name,
+                u.display_name AS author_name, p.created_at AS created_at, p.is_opening AS is_opening, p.body_md AS body_md
+           FROM r JOIN posts p ON p.id = CASE WHEN r.hit > 0 THEN r.hit
+                    ELSE (SELECT o.id FROM posts o WHERE o.topic_id = -r.hit AND o.is_opening) END
+           JOIN topics t ON t.id = p.topic_id JOIN groups g ON g.id = t.group_id JOIN users u ON u.id = p.author_id
+          ORDER BY r.ord",
+        hits.join(", ")
     )
 }
-
-/// The page's rows with the number of results: each hit's post (an opening post found from its
-/// topic), topic, group and author. What may be seen was decided while walking the index.
-const COLUMNS: &str = "SELECT p.id AS post_id, t.id AS topic_id, t.title AS topic_title, g.name AS group_name, \
-     u.display_name AS author_name, p.created_at AS created_at, p.is_opening AS is_opening, p.body_md AS body_md, \
-     r.total AS total \
-     FROM ranked r JOIN posts p ON p.id = CASE WHEN r.hit > 0 THEN r.hit \
-         ELSE (SELECT o.id FROM posts o WHERE o.topic_id = -r.hit AND o.is_opening) END \
-     JOIN topics t ON t.id = p.topic_id JOIN groups g ON g.id = t.group_id JOIN users u ON u.id = p.author_id";
 
 /// One page of results for `query` within `group_ids` (groups the viewer may read), ranked by
 /// relevance with the newer post first on a tie, and how many results there are (up to
@@ -356,24 +439,23 @@ pub fn search(conn: &mut AnyConnection, query: &Query, group_ids: &[i64], page: 
     if query.is_empty() || group_ids.is_empty() {
         return Ok((0, Vec::new()));
     }
-    let offset = (page.max(1) - 1) * PER_PAGE;
     let ids = group_ids.iter().map(i64::to_string).collect::<Vec<_>>().join(",");
     let topic_visible = format!("t.status = 'live' AND t.group_id IN ({ids})");
-    let (sql, text): (fn(&str, i64) -> String, String) = match conn {
-        AnyConnection::Sqlite(_) => (sqlite_ranked, query.fts5()),
-        AnyConnection::Postgres(_) => (postgres_ranked, query.websearch()),
+    let mut candidates = match conn {
+        AnyConnection::Sqlite(_) => {
+            diesel::sql_query(sqlite_candidates(&topic_visible)).bind::<Text, _>(query.fts5()).load(conn)?
+        }
+        AnyConnection::Postgres(_) => postgres_candidates(conn, &query.websearch(), &topic_visible)?,
     };
-    let rows: Vec<Row> = diesel::sql_query(sql(&topic_visible, offset)).bind::<Text, _>(&text).load(conn)?;
-    let total = match rows.first() {
-        Some(row) => row.total,
-        // Past the last page: the count is on the first.
-        None if offset > 0 => diesel::sql_query(sql(&topic_visible, 0))
-            .bind::<Text, _>(&text)
-            .load::<Row>(conn)?
-            .first()
-            .map_or(0, |r| r.total),
-        None => 0,
-    };
+    candidates.sort_by(|a: &Candidate, b| b.score.total_cmp(&a.score).then(b.hit.cmp(&a.hit)));
+    let total = candidates.len() as i64;
+    let offset = ((page.max(1) - 1) * PER_PAGE) as usize;
+    let shown = candidates.get(offset..).unwrap_or_default();
+    let shown = &shown[..shown.len().min(PER_PAGE as usize)];
+    if shown.is_empty() {
+        return Ok((total, Vec::new()));
+    }
+    let rows: Vec<Row> = diesel::sql_query(page_rows(shown)).load(conn)?;
     let stems = query.stems();
     let hits = rows
         .into_iter()
@@ -453,6 +535,24 @@ fn floor_boundary(text: &str, mut at: usize) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn postgres_reads_as_many_windows_as_the_density_so_far_needs() {
+        // A million posts: windows 61 (just begun) and 60 first.
+        assert_eq!(Read::first(999_999), Read::Windows(60..=61));
+        // 183 visible matches in those 16 960 ids: the other 818 need about 76 000 more ids,
+        // so four windows and two spare.
+        assert_eq!(Read::after(999_999, 60, 183), Read::Windows(54..=59));
+        assert_eq!(Read::after(999_999, 54, 1_001), Read::Done);
+        // Too sparse for windows, or nothing yet: the planner reads everything older at once.
+        assert_eq!(Read::after(999_999, 60, 5), Read::Older(983_040));
+        assert_eq!(Read::after(999_999, 60, 0), Read::Older(983_040));
+        // A small forum is one window, read at once.
+        assert_eq!(Read::first(9_000), Read::Windows(0..=0));
+        assert_eq!(Read::after(9_000, 0, 3), Read::Done);
+        // Never below the first window.
+        assert_eq!(Read::after(40_000, 1, 900), Read::Windows(0..=0));
+    }
 
     #[test]
     fn queries_become_words_and_phrases_and_nothing_else() {

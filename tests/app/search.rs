@@ -156,3 +156,52 @@ fn matches_in_groups_a_reader_cannot_see_never_crowd_out_or_count_for_theirs() {
     inside.assert_contains("More than 1000 results");
     inside.assert_contains("</mark> note 1099.");
 }
+
+#[test]
+fn matches_spread_over_a_large_forum_are_all_found_newest_first() {
+    use diesel::prelude::*;
+    use forum::db::schema::{posts, topics};
+
+    let app = spawn_app();
+    let (member, _) = app.member("Spread Sally");
+    let topic = member.start_topic("hub", "Anastrozole and sleep", "Anastrozole keeps me awake. Exemestane too.");
+    let pool = crate::helpers::pool(&app);
+    let mut conn = pool.get().unwrap();
+    let author: i64 = topics::table.find(topic).select(topics::author_id).first(&mut conn).unwrap();
+    // Post ids far apart, as in a forum of 200 000 posts: PostgreSQL reads them a window of
+    // 16 384 ids at a time (src/search.rs), more windows at once where matches are sparse,
+    // and everything older at once where they are rarer still. 999 replies and the opening
+    // post: every one counts, none twice.
+    let ids = (0..300).map(|i| 200_000 - i).chain((0..300).map(|i| 170_000 - i)).chain((0..399).map(|i| 140_000 - i));
+    let rare = [120_000, 30_000];
+    forum::db::transaction(&mut conn, |conn| {
+        for id in ids.chain(rare) {
+            let word = if rare.contains(&id) { "exemestane" } else { "anastrozole" };
+            diesel::insert_into(posts::table)
+                .values((
+                    posts::id.eq(id),
+                    posts::topic_id.eq(topic),
+                    posts::author_id.eq(author),
+                    posts::is_opening.eq(false),
+                    posts::body_md.eq(format!("Reply {id} about {word}.")),
+                    posts::body_html.eq(format!("<p>Reply {id} about {word}.</p>")),
+                    posts::status.eq("live"),
+                    posts::findings.eq("[]"),
+                    posts::created_at.eq(forum::db::now()),
+                ))
+                .execute(conn)?;
+        }
+        Ok::<_, diesel::result::Error>(())
+    })
+    .unwrap();
+
+    let all = app.client().get("/search?q=anastrozole");
+    all.assert_contains("1000 results");
+    all.assert_lacks("More than");
+    let rare = app.client().get("/search?q=exemestane");
+    rare.assert_contains("3 results");
+    // Equal scores: the newer reply first.
+    let newer = rare.body.find("Reply 120000 about").expect("the newer rare reply");
+    let older = rare.body.find("Reply 30000 about").expect("the older rare reply");
+    assert!(newer < older, "newest first on a tie");
+}
