@@ -1,11 +1,11 @@
 //! Full-text search over live posts and topic titles. The one module with backend-specific SQL:
 //! SQLite matches in FTS5 tables kept in step by triggers, PostgreSQL in the `tsvector`s of the
-//! narrow `post_search` table with a GIN index, kept by triggers too (migration
-//! `…_search_table`). Both index live text only, changed in the same transaction as the post or
-//! title, so removed or deleted text is unsearchable at once.
+//! narrow `post_search` table with a GIN index, kept by triggers too (migrations
+//! `…_search_table` and `…_search_windows`). Both index live text only, changed in the same
+//! transaction as the post or topic, so removed or deleted text is unsearchable at once.
 //!
 //! What a viewer may see is decided here too: only live posts in live topics of the groups the
-//! caller passes (those the viewer can read), decided while the index is walked, so the count
+//! caller passes (those the viewer can read), decided while the index is read, so the count
 //! is of those results alone and says nothing about what is hidden, and matches elsewhere never
 //! crowd out the viewer's own.
 //!
@@ -368,7 +368,9 @@ impl Read {
 
 /// PostgreSQL: the newest visible matches with their `ts_rank` (an opening post's words include
 /// its topic's title, weighted A, which counts double here), read a few windows at a time.
-fn postgres_candidates(conn: &mut AnyConnection, text: &str, topic_visible: &str) -> QueryResult<Vec<Candidate>> {
+/// `post_search` holds only posts of live topics, with their group and result, so nothing is
+/// joined; the score is computed only for the rows kept.
+fn postgres_candidates(conn: &mut AnyConnection, text: &str, group_ids: &str) -> QueryResult<Vec<Candidate>> {
     #[derive(QueryableByName)]
     struct Newest {
         #[diesel(sql_type = Nullable<BigInt>)]
@@ -388,21 +390,17 @@ fn postgres_candidates(conn: &mut AnyConnection, text: &str, topic_visible: &str
     loop {
         let (matches, oldest) = match &read {
             Read::Windows(windows) => {
-                let marks = windows.clone().rev().map(|w| format!("s.search @@ ({QUERY} && '#{w}'::tsquery)"));
-                (marks.collect::<Vec<_>>().join(" OR "), *windows.start())
+                let marks = windows.clone().rev().map(|w| format!("search @@ ({QUERY} && '#{w}'::tsquery)"));
+                (format!("({})", marks.collect::<Vec<_>>().join(" OR ")), *windows.start())
             }
-            Read::Older(below) => (format!("s.search @@ {QUERY} AND s.post_id < {below}"), 0),
+            Read::Older(below) => (format!("search @@ {QUERY} AND post_id < {below}"), 0),
             Read::Done => return Ok(found),
         };
-        // The matches are sorted before they are joined (OFFSET 0 keeps the planner from
-        // merging the two), so only as many are looked up as the page of candidates needs.
         let sql = format!(
-            "SELECT CASE WHEN p.is_opening THEN -t.id ELSE p.id END AS hit,
-                    ts_rank('{{0.1, 0.2, 0.4, 0.2}}', s.search, {QUERY})::float8 AS score
-               FROM (SELECT post_id, search FROM post_search s WHERE {matches} ORDER BY post_id DESC OFFSET 0) s
-               JOIN posts p ON p.id = s.post_id JOIN topics t ON t.id = p.topic_id
-              WHERE p.status = 'live' AND {topic_visible}
-              ORDER BY s.post_id DESC LIMIT {}",
+            "SELECT hit, ts_rank('{{0.1, 0.2, 0.4, 0.2}}', search, {QUERY})::float8 AS score
+               FROM (SELECT hit, search FROM post_search
+                      WHERE {matches} AND group_id IN ({group_ids})
+                      ORDER BY post_id DESC LIMIT {}) newest",
             CANDIDATES - found.len() as i64
         );
         found.extend(diesel::sql_query(sql).bind::<Text, _>(text).load::<Candidate>(conn)?);
@@ -440,12 +438,12 @@ pub fn search(conn: &mut AnyConnection, query: &Query, group_ids: &[i64], page: 
         return Ok((0, Vec::new()));
     }
     let ids = group_ids.iter().map(i64::to_string).collect::<Vec<_>>().join(",");
-    let topic_visible = format!("t.status = 'live' AND t.group_id IN ({ids})");
     let mut candidates = match conn {
         AnyConnection::Sqlite(_) => {
+            let topic_visible = format!("t.status = 'live' AND t.group_id IN ({ids})");
             diesel::sql_query(sqlite_candidates(&topic_visible)).bind::<Text, _>(query.fts5()).load(conn)?
         }
-        AnyConnection::Postgres(_) => postgres_candidates(conn, &query.websearch(), &topic_visible)?,
+        AnyConnection::Postgres(_) => postgres_candidates(conn, &query.websearch(), &ids)?,
     };
     candidates.sort_by(|a: &Candidate, b| b.score.total_cmp(&a.score).then(b.hit.cmp(&a.hit)));
     let total = candidates.len() as i64;

@@ -80,6 +80,15 @@ fn search_shows_only_what_the_viewer_may_read_and_forgets_removed_text_at_once()
     app.client().get("/search?q=wigs").assert_contains("1 result");
     assert_eq!(reader.post(&format!("/p/{reply}/delete"), &[]).status, 303);
     app.client().get("/search?q=wigs").assert_contains("No results");
+    // Removing the opening post takes the whole topic out of search, replies too, and back.
+    reader.reply(topic, "Headscarves were easier than wigs.");
+    app.client().get("/search?q=headscarves").assert_contains("1 result");
+    assert_eq!(admin.post(&format!("/p/{post}/remove"), &[("rule", "be-helpful")]).status, 303);
+    app.client().get("/search?q=headscarves").assert_contains("No results");
+    app.client().get("/search?q=cooling").assert_contains("No results");
+    assert_eq!(admin.post(&format!("/p/{post}/restore"), &[]).status, 303);
+    app.client().get("/search?q=headscarves").assert_contains("1 result");
+    app.client().get("/search?q=cooling").assert_contains("1 result");
     // Text that looks like markup is shown as text.
     admin.start_topic("moving-on", "Odd", "Scripted <script>alert(1)</script> words here.");
     let page = app.client().get("/search?q=scripted");

@@ -1,22 +1,54 @@
--- Search looks for the newest matches a window of post ids at a time (src/search.rs,
--- `WINDOW_BITS`). Walking `post_search` newest first costs the same for every post walked, so
--- two words that are together in 1 % of posts walked about 90 000 rows (45 ms at a million
--- posts). Each post's words now also hold a mark naming its window, '#' and the post's id
--- shifted right by 14 bits: 16 384 ids to a window. No text can make that lexeme, since the
--- parser reads '#' as a space. "words AND this window's mark" lets the GIN index skip the other
--- windows' entries, so a search reads only the windows it needs (BENCHMARKS.md has the figures).
--- ts_rank only weighs the words searched for, so the mark changes no score.
+-- Two changes to `post_search` (migration 000016) so a search reads less (src/search.rs):
+--
+-- Windows. Walking `post_search` newest first costs the same for every post walked, so two
+-- words together in 1 % of posts walked about 90 000 rows at a million posts. Each post's words
+-- now also hold a mark naming its window of ids: '#' and the id shifted right by 14 bits, 16 384
+-- ids to a window. No text can make that lexeme, since the parser reads '#' as a space. "The
+-- words AND this window's mark" lets the GIN index skip every other window, so a search reads
+-- only the windows it needs. ts_rank weighs only the words searched for: the mark changes no
+-- score. Skipping works because a window's rows sit together in the table, as rows appended in
+-- id order do; pages keep a tenth of their space free, so an edited post's new version stays
+-- on its page rather than moving among the newest, and new posts do not fill the gaps an edit
+-- leaves behind.
+--
+-- Visibility. A row is kept only while both its post and its topic are live, and holds its
+-- topic's group and the result it counts for (`hit`: the post's id, or minus the topic's id for
+-- an opening post), so finding candidates joins nothing. Triggers keep all of it in the same
+-- transaction as the post or topic. Figures are in BENCHMARKS.md.
 CREATE FUNCTION post_document(body_md TEXT, title TEXT, post_id BIGINT) RETURNS tsvector
     LANGUAGE sql IMMUTABLE PARALLEL SAFE
     RETURN to_tsvector('english', body_md) || setweight(to_tsvector('english', COALESCE(title, '')), 'A')
         || array_to_tsvector(ARRAY['#' || (post_id >> 14)]);
 
-CREATE OR REPLACE FUNCTION post_search_sync() RETURNS trigger LANGUAGE plpgsql AS $$
+DROP TRIGGER topic_title_search ON topics;
+DROP FUNCTION topic_title_search_sync();
+DROP TRIGGER post_search_update ON posts;
+DROP TRIGGER post_search_insert ON posts;
+DROP FUNCTION post_search_sync();
+DROP FUNCTION post_document(TEXT, TEXT);
+
+DROP INDEX post_search_words;
+TRUNCATE post_search;
+ALTER TABLE post_search ADD COLUMN hit BIGINT NOT NULL, ADD COLUMN group_id BIGINT NOT NULL;
+ALTER TABLE post_search SET (fillfactor = 90);
+INSERT INTO post_search (post_id, hit, group_id, search)
+    SELECT p.id, CASE WHEN p.is_opening THEN -t.id ELSE p.id END, t.group_id,
+           post_document(p.body_md, CASE WHEN p.is_opening THEN t.title END, p.id)
+      FROM posts p JOIN topics t ON t.id = p.topic_id
+     WHERE p.status = 'live' AND t.status = 'live'
+     ORDER BY p.id;
+CREATE INDEX post_search_words ON post_search USING GIN (search);
+
+-- A post: in while it and its topic are live.
+CREATE FUNCTION post_search_sync() RETURNS trigger LANGUAGE plpgsql AS $$
+DECLARE
+    topic topics%ROWTYPE;
 BEGIN
-    IF NEW.status = 'live' THEN
-        INSERT INTO post_search (post_id, search)
-            VALUES (NEW.id, post_document(NEW.body_md,
-                CASE WHEN NEW.is_opening THEN (SELECT title FROM topics WHERE id = NEW.topic_id) END, NEW.id))
+    SELECT * INTO topic FROM topics WHERE id = NEW.topic_id;
+    IF NEW.status = 'live' AND topic.status = 'live' THEN
+        INSERT INTO post_search (post_id, hit, group_id, search)
+            VALUES (NEW.id, CASE WHEN NEW.is_opening THEN -topic.id ELSE NEW.id END, topic.group_id,
+                    post_document(NEW.body_md, CASE WHEN NEW.is_opening THEN topic.title END, NEW.id))
             ON CONFLICT (post_id) DO UPDATE SET search = EXCLUDED.search;
     ELSE
         DELETE FROM post_search WHERE post_id = NEW.id;
@@ -24,25 +56,31 @@ BEGIN
     RETURN NULL;
 END
 $$;
+CREATE TRIGGER post_search_insert AFTER INSERT ON posts
+    FOR EACH ROW EXECUTE FUNCTION post_search_sync();
+CREATE TRIGGER post_search_update AFTER UPDATE OF status, body_md ON posts
+    FOR EACH ROW WHEN (OLD.status IS DISTINCT FROM NEW.status OR OLD.body_md IS DISTINCT FROM NEW.body_md)
+    EXECUTE FUNCTION post_search_sync();
 
-CREATE OR REPLACE FUNCTION topic_title_search_sync() RETURNS trigger LANGUAGE plpgsql AS $$
+-- A topic: a new title changes its opening post's words; a new status or group, all its posts'.
+CREATE FUNCTION topic_search_sync() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-    UPDATE post_search s SET search = post_document(p.body_md, NEW.title, p.id)
-      FROM posts p WHERE p.topic_id = NEW.id AND p.is_opening AND s.post_id = p.id;
+    IF OLD.status IS DISTINCT FROM NEW.status OR OLD.group_id IS DISTINCT FROM NEW.group_id THEN
+        DELETE FROM post_search s USING posts p WHERE p.topic_id = NEW.id AND s.post_id = p.id;
+        IF NEW.status = 'live' THEN
+            INSERT INTO post_search (post_id, hit, group_id, search)
+                SELECT p.id, CASE WHEN p.is_opening THEN -NEW.id ELSE p.id END, NEW.group_id,
+                       post_document(p.body_md, CASE WHEN p.is_opening THEN NEW.title END, p.id)
+                  FROM posts p WHERE p.topic_id = NEW.id AND p.status = 'live';
+        END IF;
+    ELSE
+        UPDATE post_search s SET search = post_document(p.body_md, NEW.title, p.id)
+          FROM posts p WHERE p.topic_id = NEW.id AND p.is_opening AND s.post_id = p.id;
+    END IF;
     RETURN NULL;
 END
 $$;
-
-DROP FUNCTION post_document(TEXT, TEXT);
-
--- Skipping works when a window's rows sit together in the table, as rows appended in id order
--- do. Every row changes here, so the table is rewritten in id order (CLUSTER) and the index
--- built afresh, rather than updated a million times. From now on a page keeps a tenth of its
--- space free: an edited post's new version stays on its page, where without that room it
--- would move to the end among the newest posts, and new posts are not scattered into the
--- space an edit leaves behind.
-ALTER TABLE post_search SET (fillfactor = 90);
-DROP INDEX post_search_words;
-UPDATE post_search SET search = search || array_to_tsvector(ARRAY['#' || (post_id >> 14)]);
-CLUSTER post_search USING post_search_pkey;
-CREATE INDEX post_search_words ON post_search USING GIN (search);
+CREATE TRIGGER topic_search AFTER UPDATE OF title, status, group_id ON topics
+    FOR EACH ROW WHEN (OLD.title IS DISTINCT FROM NEW.title OR OLD.status IS DISTINCT FROM NEW.status
+                       OR OLD.group_id IS DISTINCT FROM NEW.group_id)
+    EXECUTE FUNCTION topic_search_sync();
