@@ -284,13 +284,12 @@ struct Row {
     body_md: String,
 }
 
-/// A result before ranking: a post's id, or minus a topic's id for its opening post (so a title
-/// match and a match in the opening post's text are one result), and how well it matched
-/// (higher is better).
+/// A result before ranking: the post (for a title match, the topic's opening post) and how well
+/// it matched (higher is better).
 #[derive(QueryableByName, Debug, Clone, Copy, PartialEq)]
 struct Candidate {
     #[diesel(sql_type = BigInt)]
-    hit: i64,
+    post_id: i64,
     #[diesel(sql_type = Double)]
     score: f64,
 }
@@ -301,23 +300,26 @@ struct Candidate {
 const CANDIDATES: i64 = COUNT_CAP + 1;
 
 /// SQLite: the newest visible matches, each scored by `relevance` (`src/db/relevance.rs`, lower
-/// is better, so negated here; titles weigh double), one row per hit. The FTS table drives each
-/// join (CROSS JOIN keeps that order), so the walk is in the index's own rowid order and stops.
+/// is better, so negated here; titles weigh double). A title match is its opening post's, so
+/// it and a match in that post's text are one result, with the better score. The FTS table
+/// drives each join (CROSS JOIN keeps that order), so the walk is in the index's own rowid
+/// order and stops.
 fn sqlite_candidates(topic_visible: &str) -> String {
     format!(
-        "SELECT hit, MAX(score) AS score FROM (
+        "SELECT post_id, MAX(score) AS score FROM (
             SELECT * FROM (
-                SELECT CASE WHEN p.is_opening THEN -t.id ELSE p.id END AS hit, -relevance(post_search) AS score
+                SELECT p.id AS post_id, -relevance(post_search) AS score
                   FROM post_search CROSS JOIN posts p ON p.id = post_search.rowid CROSS JOIN topics t ON t.id = p.topic_id
                  WHERE post_search MATCH ?1 AND p.status = 'live' AND {topic_visible}
                  ORDER BY post_search.rowid DESC LIMIT {CANDIDATES})
             UNION ALL
             SELECT * FROM (
-                SELECT -t.id AS hit, -2 * relevance(topic_search) AS score
+                SELECT (SELECT o.id FROM posts o WHERE o.topic_id = t.id AND o.is_opening) AS post_id,
+                       -2 * relevance(topic_search) AS score
                   FROM topic_search CROSS JOIN topics t ON t.id = topic_search.rowid
                  WHERE topic_search MATCH ?1 AND {topic_visible}
                  ORDER BY topic_search.rowid DESC LIMIT {CANDIDATES}))
-         GROUP BY hit"
+         GROUP BY post_id"
     )
 }
 
@@ -368,8 +370,8 @@ impl Read {
 
 /// PostgreSQL: the newest visible matches with their `ts_rank` (an opening post's words include
 /// its topic's title, weighted A, which counts double here), read a few windows at a time.
-/// `post_search` holds only posts of live topics, with their group and result, so nothing is
-/// joined; the score is computed only for the rows kept.
+/// `post_search` holds only posts of live topics, with their group, so nothing is joined; the
+/// score is computed only for the rows kept.
 fn postgres_candidates(conn: &mut AnyConnection, text: &str, group_ids: &str) -> QueryResult<Vec<Candidate>> {
     #[derive(QueryableByName)]
     struct Newest {
@@ -397,8 +399,8 @@ fn postgres_candidates(conn: &mut AnyConnection, text: &str, group_ids: &str) ->
             Read::Done => return Ok(found),
         };
         let sql = format!(
-            "SELECT hit, ts_rank('{{0.1, 0.2, 0.4, 0.2}}', search, {QUERY})::float8 AS score
-               FROM (SELECT hit, search FROM post_search
+            "SELECT post_id, ts_rank('{{0.1, 0.2, 0.4, 0.2}}', search, {QUERY})::float8 AS score
+               FROM (SELECT post_id, search FROM post_search
                       WHERE {matches} AND group_id IN ({group_ids})
                       ORDER BY post_id DESC LIMIT {}) newest",
             CANDIDATES - found.len() as i64
@@ -411,19 +413,20 @@ fn postgres_candidates(conn: &mut AnyConnection, text: &str, group_ids: &str) ->
     }
 }
 
-/// The page's rows, in `page`'s order: each hit's post (an opening post found from its topic),
-/// topic, group and author. What may be seen was decided while finding the candidates.
+/// The page's rows, in `page`'s order: each post, with its topic, group and author. What may be
+/// seen was decided while finding the candidates; a post or topic that stopped being live since
+/// then is left out.
 fn page_rows(page: &[Candidate]) -> String {
-    let hits = page.iter().enumerate().map(|(i, c)| format!("({}, {i})", c.hit)).collect::<Vec<_>>();
+    let posts = page.iter().enumerate().map(|(i, c)| format!("({}, {i})", c.post_id)).collect::<Vec<_>>();
     format!(
-        "WITH r(hit, ord) AS (VALUES {})
+        "WITH r(post_id, ord) AS (VALUES {})
          SELECT p.id AS post_id, t.id AS topic_id, t.title AS topic_title, g.name AS group_name,
                 u.display_name AS author_name, p.created_at AS created_at, p.is_opening AS is_opening, p.body_md AS body_md
-           FROM r JOIN posts p ON p.id = CASE WHEN r.hit > 0 THEN r.hit
-                    ELSE (SELECT o.id FROM posts o WHERE o.topic_id = -r.hit AND o.is_opening) END
-           JOIN topics t ON t.id = p.topic_id JOIN groups g ON g.id = t.group_id JOIN users u ON u.id = p.author_id
+           FROM r JOIN posts p ON p.id = r.post_id JOIN topics t ON t.id = p.topic_id
+           JOIN groups g ON g.id = t.group_id JOIN users u ON u.id = p.author_id
+          WHERE p.status = 'live' AND t.status = 'live'
           ORDER BY r.ord",
-        hits.join(", ")
+        posts.join(", ")
     )
 }
 
@@ -445,7 +448,7 @@ pub fn search(conn: &mut AnyConnection, query: &Query, group_ids: &[i64], page: 
         }
         AnyConnection::Postgres(_) => postgres_candidates(conn, &query.websearch(), &ids)?,
     };
-    candidates.sort_by(|a: &Candidate, b| b.score.total_cmp(&a.score).then(b.hit.cmp(&a.hit)));
+    candidates.sort_by(|a: &Candidate, b| b.score.total_cmp(&a.score).then(b.post_id.cmp(&a.post_id)));
     let total = candidates.len() as i64;
     let offset = ((page.max(1) - 1) * PER_PAGE) as usize;
     let shown = candidates.get(offset..).unwrap_or_default();
@@ -539,7 +542,7 @@ mod tests {
         // A million posts: windows 61 (just begun) and 60 first.
         assert_eq!(Read::first(999_999), Read::Windows(60..=61));
         // 183 visible matches in those 16 960 ids: the other 818 need about 76 000 more ids,
-        // so four windows and two spare.
+        // four windows and a part, so five and one spare.
         assert_eq!(Read::after(999_999, 60, 183), Read::Windows(54..=59));
         assert_eq!(Read::after(999_999, 54, 1_001), Read::Done);
         // Too sparse for windows, or nothing yet: the planner reads everything older at once.

@@ -11,7 +11,7 @@ CREATE FUNCTION post_document(body_md TEXT, title TEXT) RETURNS tsvector
 
 DROP INDEX post_search_words;
 TRUNCATE post_search;
-ALTER TABLE post_search DROP COLUMN hit, DROP COLUMN group_id;
+ALTER TABLE post_search DROP COLUMN group_id;
 ALTER TABLE post_search RESET (fillfactor);
 INSERT INTO post_search (post_id, search)
     SELECT p.id, post_document(p.body_md, CASE WHEN p.is_opening THEN t.title END)
