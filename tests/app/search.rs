@@ -1,7 +1,38 @@
 //! Search: stemmed words and quoted phrases, ranked, with highlighted snippets; only what the
 //! viewer may read, with removed, edited and deleted text gone at once; rate-limited.
 
-use crate::helpers::{id_in_link_before, spawn_app};
+use crate::helpers::{TestApp, id_in_link_before, spawn_app};
+
+/// Stores live replies straight into `topic`, by its author, past the web and `screen`: each is
+/// an explicit id (or the next one) and its text.
+fn store_live_replies(app: &TestApp, topic: i64, replies: impl IntoIterator<Item = (Option<i64>, String)>) {
+    use diesel::prelude::*;
+    use forum::db::schema::{posts, topics};
+
+    let pool = crate::helpers::pool(app);
+    let mut conn = pool.get().unwrap();
+    let author: i64 = topics::table.find(topic).select(topics::author_id).first(&mut conn).unwrap();
+    forum::db::transaction(&mut conn, |conn| {
+        for (id, body) in replies {
+            let reply = (
+                posts::topic_id.eq(topic),
+                posts::author_id.eq(author),
+                posts::is_opening.eq(false),
+                posts::body_html.eq(format!("<p>{body}</p>")),
+                posts::body_md.eq(body),
+                posts::status.eq("live"),
+                posts::findings.eq("[]"),
+                posts::created_at.eq(forum::db::now()),
+            );
+            match id {
+                Some(id) => diesel::insert_into(posts::table).values((posts::id.eq(id), reply)).execute(conn)?,
+                None => diesel::insert_into(posts::table).values(reply).execute(conn)?,
+            };
+        }
+        Ok::<_, diesel::result::Error>(())
+    })
+    .unwrap();
+}
 
 #[test]
 fn search_finds_stemmed_words_and_phrases_with_highlighted_snippets() {
@@ -126,36 +157,13 @@ fn a_burst_of_first_searches_is_counted_without_errors() {
 
 #[test]
 fn matches_in_groups_a_reader_cannot_see_never_crowd_out_or_count_for_theirs() {
-    use diesel::prelude::*;
-    use forum::db::schema::{posts, topics};
-
     let app = spawn_app();
     let (admin, _) = app.admin("Crowding Admin");
     let (member, _) = app.member("Open Olive");
     member.start_topic("hub", "Letrozole joints", "Letrozole made my joints ache in the mornings.");
     let private = admin.start_topic("secondaries", "Private letrozole", "Letrozole again.");
     // Far more newer matches in a private group than one search ranks.
-    let pool = crate::helpers::pool(&app);
-    let mut conn = pool.get().unwrap();
-    let author: i64 = topics::table.find(private).select(topics::author_id).first(&mut conn).unwrap();
-    forum::db::transaction(&mut conn, |conn| {
-        for i in 0..1_100 {
-            diesel::insert_into(posts::table)
-                .values((
-                    posts::topic_id.eq(private),
-                    posts::author_id.eq(author),
-                    posts::is_opening.eq(false),
-                    posts::body_md.eq(format!("Letrozole note {i}.")),
-                    posts::body_html.eq(format!("<p>Letrozole note {i}.</p>")),
-                    posts::status.eq("live"),
-                    posts::findings.eq("[]"),
-                    posts::created_at.eq(forum::db::now()),
-                ))
-                .execute(conn)?;
-        }
-        Ok::<_, diesel::result::Error>(())
-    })
-    .unwrap();
+    store_live_replies(&app, private, (0..1_100).map(|i| (None, format!("Letrozole note {i}."))));
 
     let outside = app.client().get("/search?q=letrozole");
     outside.assert_contains("1 result");
@@ -168,41 +176,17 @@ fn matches_in_groups_a_reader_cannot_see_never_crowd_out_or_count_for_theirs() {
 
 #[test]
 fn matches_spread_over_a_large_forum_are_all_found_newest_first() {
-    use diesel::prelude::*;
-    use forum::db::schema::{posts, topics};
-
     let app = spawn_app();
     let (member, _) = app.member("Spread Sally");
     let topic = member.start_topic("hub", "Anastrozole and sleep", "Anastrozole keeps me awake. Exemestane too.");
-    let pool = crate::helpers::pool(&app);
-    let mut conn = pool.get().unwrap();
-    let author: i64 = topics::table.find(topic).select(topics::author_id).first(&mut conn).unwrap();
     // Post ids far apart, as in a forum of 200 000 posts: PostgreSQL reads them a window of
     // 16 384 ids at a time (src/search.rs), more windows at once where matches are sparse,
     // and everything older at once where they are rarer still. 999 replies and the opening
     // post: every one counts, none twice.
     let ids = (0..300).map(|i| 200_000 - i).chain((0..300).map(|i| 170_000 - i)).chain((0..399).map(|i| 140_000 - i));
-    let rare = [120_000, 30_000];
-    forum::db::transaction(&mut conn, |conn| {
-        for id in ids.chain(rare) {
-            let word = if rare.contains(&id) { "exemestane" } else { "anastrozole" };
-            diesel::insert_into(posts::table)
-                .values((
-                    posts::id.eq(id),
-                    posts::topic_id.eq(topic),
-                    posts::author_id.eq(author),
-                    posts::is_opening.eq(false),
-                    posts::body_md.eq(format!("Reply {id} about {word}.")),
-                    posts::body_html.eq(format!("<p>Reply {id} about {word}.</p>")),
-                    posts::status.eq("live"),
-                    posts::findings.eq("[]"),
-                    posts::created_at.eq(forum::db::now()),
-                ))
-                .execute(conn)?;
-        }
-        Ok::<_, diesel::result::Error>(())
-    })
-    .unwrap();
+    let common = ids.map(|id| (Some(id), format!("Reply {id} about anastrozole.")));
+    let rare = [120_000, 30_000].map(|id| (Some(id), format!("Reply {id} about exemestane.")));
+    store_live_replies(&app, topic, common.chain(rare));
 
     let all = app.client().get("/search?q=anastrozole");
     all.assert_contains("1000 results");
