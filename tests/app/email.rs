@@ -223,12 +223,15 @@ fn email_that_keeps_failing_is_shown_to_admins_who_can_send_it_again() {
     smtp.refuse(true);
     let pool = crate::helpers::pool(&app);
     let mut conn = pool.get().unwrap();
-    forum::mail::enqueue(&mut conn, "unlucky@example.org", "Your reset link", "Hello").unwrap();
-    // Its last attempt: one more refusal and it has failed for good.
-    diesel::update(outbox::table.filter(outbox::to_addr.eq("unlucky@example.org")))
-        .set(outbox::attempts.eq(forum::mail::MAX_ATTEMPTS - 1))
-        .execute(&mut conn)
-        .unwrap();
+    // Queued on its last attempt: one more refusal and it has failed for good. One transaction,
+    // so the worker cannot try it first and put its next attempt 30 s away.
+    conn.transaction(|conn| {
+        forum::mail::enqueue(conn, "unlucky@example.org", "Your reset link", "Hello")?;
+        diesel::update(outbox::table.filter(outbox::to_addr.eq("unlucky@example.org")))
+            .set(outbox::attempts.eq(forum::mail::MAX_ATTEMPTS - 1))
+            .execute(conn)
+    })
+    .unwrap();
     let deadline = std::time::Instant::now() + Duration::from_secs(10);
     let page = loop {
         let page = admin.get("/admin/mail");
