@@ -469,7 +469,7 @@ pub fn seed(
         // What an operator does after a bulk load: VACUUM marks the new pages all-visible (index
         // scans then skip the per-row visibility look-ups), so autovacuum does not do it later in
         // the middle of whatever runs next. At a million posts it takes about 2 s; search there
-        // went from 172–208 to 210–232 req/s (BENCHMARKS.md).
+        // went from 172–208 to 209–232 req/s (BENCHMARKS.md).
         diesel::connection::SimpleConnection::batch_execute(c, "VACUUM ANALYZE")?;
     }
     Ok(Summary {
